@@ -15,7 +15,7 @@ import pyarrow as pa
 
 PARTITION_KEY = "issue_month"
 PARTITION_DESCRIPTION = (
-    "Hive partition directory `issue_month=YYYY-MM` (month of issue_date); added by pandas on read as a category."
+    "Month of issue_date (YYYY-MM): the hive partition directory, added by pandas on read as a category."
 )
 
 _CATEGORY = pa.dictionary(pa.int32(), pa.string())
@@ -48,7 +48,9 @@ def _content_keys() -> list[pa.Field]:
 
 FILES = _table(
     "One row per raw input file (or archive member) ever discovered: the manifest of the warehouse.",
-    _field("file_id", pa.string(), "sha256 of the file's bytes (of the member's bytes inside an archive).", False),
+    _field(
+        "file_id", pa.string(), "sha256 of the file's bytes (of the member's bytes inside an archive).", False
+    ),
     _field("path", pa.string(), "Path or URL of the file as discovered.", False),
     _field("member", pa.string(), "Member name inside an archive; empty for a plain file.", False),
     _field("size", pa.int64(), "Size in bytes.", False),
@@ -61,7 +63,9 @@ FILES = _table(
     _field("format", _CATEGORY, "Input format detected: text, markdown or html."),
     _field("encoding", _CATEGORY, "Encoding the bytes were decoded with."),
     _field("encoding_evidence", pa.string(), "Why that encoding was chosen (BOM, strict decode, detector)."),
-    _field("repairs", pa.list_(_REPAIR), "Every repair applied to the file's text: kind, offset, before, after."),
+    _field(
+        "repairs", pa.list_(_REPAIR), "Every repair applied to the file's text: kind, offset, before, after."
+    ),
     _field("articles", pa.int32(), "Number of articles found in the file.", False),
     _field("run_id", pa.string(), "Run that last changed this row (runs.run_id).", False),
 )
@@ -73,11 +77,20 @@ ARTICLES = _table(
     _field("source", pa.string(), "Publisher named by the bulletin (e.g. 河南手机报), if any."),
     _field("title", pa.string(), "Headline, normalized and Simplified."),
     _field("dateline", pa.date32(), "Date stated in the article's dateline, if any."),
-    _field("text", pa.string(), "Body text: repaired, normalized, Simplified. All offsets point into it.", False),
-    _field("text_original", pa.string(), "Body text after repair and normalization, in its original script.", False),
+    _field(
+        "text", pa.string(), "Body text: repaired, normalized, Simplified. All offsets point into it.", False
+    ),
+    _field(
+        "text_original",
+        pa.string(),
+        "Body text after repair and normalization, in its original script.",
+        False,
+    ),
     _field("repairs", pa.int32(), "Number of repairs applied inside this article.", False),
     _field("duplicate_of", pa.string(), "article_id of the first near-duplicate article, across all runs."),
-    _field("minhash", pa.binary(), "MinHash signature of the text's character shingles (near-duplicate search)."),
+    _field(
+        "minhash", pa.binary(), "MinHash signature of the text's character shingles (near-duplicate search)."
+    ),
 )
 
 SENTENCES = _table(
@@ -125,7 +138,9 @@ ROLES = _table(
     _field("start", pa.int32(), "Start offset of the person's mention in articles.text.", False),
     _field("end", pa.int32(), "End offset of the person's mention.", False),
     _field("person", pa.string(), "Person's name.", False),
-    _field("positions", pa.list_(pa.string()), "Posts held, in the order stated (e.g. 市委副书记, 市长).", False),
+    _field(
+        "positions", pa.list_(pa.string()), "Posts held, in the order stated (e.g. 市委副书记, 市长).", False
+    ),
     _field("organization", pa.string(), "Organization the post belongs to, where stated."),
     _field("action", _CATEGORY, "讲话, 主持, 出席, 调研, 会见, 强调, 指出, 部署, …", False),
     _field("event", pa.string(), "Named meeting or campaign, if stated."),

@@ -1,0 +1,89 @@
+"""The `bulletins` command: run, backfill, serve, report.
+
+Exit codes: 0 every file accounted for (quarantined files count as accounted), 1 the run failed,
+2 bad arguments, 3 another run holds the warehouse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+
+DEFAULT_INPUTS = ("seeds", os.path.join("data", "raw"))
+DEFAULT_WAREHOUSE = os.path.join("data", "warehouse")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bulletins", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def pipeline_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--input", action="append", dest="inputs", metavar="PATH",
+                             help="file, folder or fsspec URL to read (repeatable; default: seeds/ and data/raw/)")
+        command.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, metavar="PATH",
+                             help="warehouse folder or fsspec URL (default: data/warehouse)")
+        command.add_argument("--date", type=_date, help="issue date for files whose path names none")
+        command.add_argument("--runner", choices=("thread", "process", "dask"), default="thread",
+                             help="task runner (default: thread)")
+        command.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="parallel batches")
+        command.add_argument("--dask-address", metavar="tcp://HOST:PORT", help="existing Dask scheduler")
+        command.add_argument("--batch-mb", type=float, default=4.0, help="raw MB per task (default: 4)")
+        command.add_argument("--max-file-mb", type=float, default=64.0,
+                             help="files above this size are quarantined (default: 64)")
+        command.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS",
+                             help="how long to wait for another run to release the warehouse (default: 60)")
+        return command
+
+    pipeline_command("run", "process new and changed files (the scheduled job)")
+    backfill = pipeline_command("backfill", "reprocess every file of a date range")
+    backfill.add_argument("--start", type=_date, required=True, help="first issue date, YYYY-MM-DD")
+    backfill.add_argument("--end", type=_date, required=True, help="last issue date, YYYY-MM-DD")
+    serve = pipeline_command("serve", "serve the incremental run as a Prefect deployment on a schedule")
+    serve.add_argument("--cron", default="0 6 * * *", help='schedule (default: "0 6 * * *")')
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from flows import etl, runners
+    from flows.warehouse import LockTimeout
+
+    options = etl.RunOptions(
+        inputs=tuple(args.inputs or DEFAULT_INPUTS),
+        warehouse=args.warehouse,
+        date=args.date,
+        batch_mb=args.batch_mb,
+        max_file_mb=args.max_file_mb,
+        lock_wait=args.lock_wait,
+    )
+    if args.command == "serve":
+        return runners.serve(options, args.cron)
+    runner = runners.task_runner(args.runner, args.workers, args.dask_address)
+    try:
+        if args.command == "backfill":
+            if args.start > args.end:
+                print("bulletins: --start is after --end", file=sys.stderr)
+                return 2
+            summary = etl.backfill.with_options(task_runner=runner)(options, args.start, args.end)
+        else:
+            summary = etl.incremental.with_options(task_runner=runner)(options)
+    except LockTimeout as exc:
+        print(f"bulletins: {exc}", file=sys.stderr)
+        return 3
+    print(runners.describe(summary))
+    return 0 if summary.accounted else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

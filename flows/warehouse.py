@@ -1,0 +1,286 @@
+"""The Parquet warehouse: partition units, atomic replacement, the manifest and the writer lock.
+
+Layout under the warehouse root (a local path or any fsspec URL):
+
+    <table>/issue_month=YYYY-MM/part-0.parquet   one file per table and month: the partition unit
+    runs/run-<started>-<run_id>.parquet          one file per run
+    _lock                                         held by the one writing run
+    _state/                                       backfill checkpoints
+
+A unit is rewritten whole: temporary file (dot-prefixed, so readers skip it) then rename.
+A unit whose new content equals the stored one is not rewritten, so re-running unchanged input
+leaves every byte as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import fsspec
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from transforms.schema import PARTITION_KEY, SORT_KEYS, TABLES
+
+PART_NAME = "part-0.parquet"
+VERSION = "0.1.0"
+
+
+class LockTimeout(RuntimeError):
+    """Another run holds the warehouse's writer lock."""
+
+
+def month_of(day: dt.date) -> str:
+    """The partition value of a date.
+
+    >>> month_of(dt.date(2021, 10, 9))
+    '2021-10'
+    """
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """A warehouse root on any fsspec filesystem."""
+
+    url: str
+
+    @property
+    def fs(self) -> fsspec.AbstractFileSystem:
+        return fsspec.core.url_to_fs(self.url)[0]
+
+    @property
+    def root(self) -> str:
+        return fsspec.core.url_to_fs(self.url)[1].rstrip("/")
+
+    def unit_path(self, table: str, month: str) -> str:
+        return f"{self.root}/{table}/{PARTITION_KEY}={month}/{PART_NAME}"
+
+    def read_unit(self, table: str, month: str) -> pa.Table | None:
+        path = self.unit_path(table, month)
+        if not self.fs.exists(path):
+            return None
+        with self.fs.open(path, "rb") as handle:
+            return pq.read_table(handle, schema=TABLES[table])
+
+    def write_unit(self, table: str, month: str, rows: pa.Table, run_id: str) -> bool:
+        """Write a unit atomically in canonical row order; False when the stored unit is identical."""
+        rows = sort_rows(table, rows)
+        stored = self.read_unit(table, month)
+        if stored is not None and stored.equals(rows):
+            return False
+        if rows.num_rows == 0 and stored is None:
+            return False
+        self._write_atomic(self.unit_path(table, month), _with_metadata(rows, run_id))
+        return True
+
+    def write_run(self, row: pa.Table) -> str:
+        started = row.column("started_at")[0].as_py().strftime("%Y%m%dT%H%M%S")
+        path = f"{self.root}/runs/run-{started}-{row.column('run_id')[0].as_py()}.parquet"
+        self._write_atomic(path, _with_metadata(row, row.column("run_id")[0].as_py()))
+        return path
+
+    def _write_atomic(self, path: str, rows: pa.Table) -> None:
+        folder, name = path.rsplit("/", 1)
+        self.fs.makedirs(folder, exist_ok=True)
+        temporary = f"{folder}/.{name}.{uuid.uuid4().hex}.tmp"
+        with self.fs.open(temporary, "wb") as handle:
+            pq.write_table(rows, handle, compression="zstd")
+        if _is_local(self.fs):
+            os.replace(temporary, path)
+        else:
+            self.fs.mv(temporary, path)
+
+    def months(self, table: str) -> list[str]:
+        folder = f"{self.root}/{table}"
+        if not self.fs.exists(folder):
+            return []
+        prefix = f"{PARTITION_KEY}="
+        names = (p.rstrip("/").rsplit("/", 1)[-1] for p in self.fs.ls(folder, detail=False))
+        return sorted(n[len(prefix) :] for n in names if n.startswith(prefix))
+
+    def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        """Every unit of a table (empty with the right schema when there is none)."""
+        schema = TABLES[table]
+        parts = [self.read_unit(table, m) for m in self.months(table)]
+        parts = [p.select(columns) if columns else p for p in parts if p is not None]
+        if not parts:
+            empty = schema.empty_table()
+            return empty.select(columns) if columns else empty
+        return pa.concat_tables(parts)
+
+    def replace_rows(
+        self, table: str, month: str, new_rows: pa.Table, drop: pa.Array, key: str, run_id: str
+    ) -> bool:
+        """Replace in one unit every stored row whose `key` is in `drop` by `new_rows`."""
+        stored = self.read_unit(table, month)
+        if stored is not None and len(drop):
+            stored = stored.filter(pc.invert(pc.is_in(_plain(stored.column(key)), value_set=drop)))
+        merged = new_rows if stored is None else pa.concat_tables([stored, new_rows])
+        return self.write_unit(table, month, merged, run_id)
+
+    # --- state kept beside the tables -------------------------------------------------------
+
+    def read_state(self, name: str) -> dict | None:
+        path = f"{self.root}/_state/{name}.json"
+        if not self.fs.exists(path):
+            return None
+        with self.fs.open(path, "r") as handle:
+            return json.load(handle)
+
+    def write_state(self, name: str, state: dict) -> None:
+        path = f"{self.root}/_state/{name}.json"
+        self.fs.makedirs(f"{self.root}/_state", exist_ok=True)
+        temporary = f"{path}.{uuid.uuid4().hex}.tmp"
+        with self.fs.open(temporary, "w") as handle:
+            json.dump(state, handle, sort_keys=True)
+        if _is_local(self.fs):
+            os.replace(temporary, path)
+        else:
+            self.fs.mv(temporary, path)
+
+    def drop_state(self, name: str) -> None:
+        path = f"{self.root}/_state/{name}.json"
+        if self.fs.exists(path):
+            self.fs.rm(path)
+
+
+def sort_rows(table: str, rows: pa.Table) -> pa.Table:
+    """Canonical row order of a table (invariant 4)."""
+    if rows.num_rows < 2:
+        return rows
+    keys = [(k, "ascending") for k in SORT_KEYS[table]]
+    plain = pa.table({k: _plain(rows.column(k)) for k, _ in keys})
+    return rows.take(pc.sort_indices(plain, sort_keys=keys))
+
+
+def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Dictionary columns decoded, so comparisons and sorts see values, not indices."""
+    if pa.types.is_dictionary(column.type):
+        return column.cast(column.type.value_type)
+    return column
+
+
+def _with_metadata(rows: pa.Table, run_id: str) -> pa.Table:
+    metadata = dict(rows.schema.metadata or {})
+    metadata.update({b"pipeline_version": VERSION.encode(), b"run_id": run_id.encode()})
+    return rows.replace_schema_metadata(metadata)
+
+
+def _is_local(fs: fsspec.AbstractFileSystem) -> bool:
+    return "file" in fs.protocol or "local" in fs.protocol
+
+
+def empty(table: str) -> pa.Table:
+    return TABLES[table].empty_table()
+
+
+def concat(table: str, parts: Iterable[pa.Table]) -> pa.Table:
+    parts = list(parts)
+    return pa.concat_tables(parts).combine_chunks() if parts else empty(table)
+
+
+# --- the writer lock ------------------------------------------------------------------------
+
+
+@dataclass
+class WriterLock:
+    """One writer per warehouse: an exclusively created `_lock` file naming its holder.
+
+    A lock whose holder process is gone (same host, dead pid) is taken over, so a killed run
+    never blocks the next one. On object stores, creation is checked by reading back.
+    """
+
+    warehouse: Warehouse
+    run_id: str
+    wait_seconds: float = 60.0
+    poll_seconds: float = 0.5
+
+    @property
+    def path(self) -> str:
+        return f"{self.warehouse.root}/_lock"
+
+    def __enter__(self) -> WriterLock:
+        deadline = time.monotonic() + self.wait_seconds
+        while not self._try_acquire():
+            holder = self._holder() or {}
+            if time.monotonic() >= deadline:
+                raise LockTimeout(
+                    f"warehouse {self.warehouse.url} is locked by run {holder.get('run_id', '?')} "
+                    f"(pid {holder.get('pid', '?')} on {holder.get('host', '?')}, since "
+                    f"{holder.get('since', '?')}); waited {self.wait_seconds:.0f} s. "
+                    "Wait for it to finish, or pass --lock-wait SECONDS to wait longer."
+                )
+            time.sleep(self.poll_seconds)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if (self._holder() or {}).get("run_id") == self.run_id:
+            self.warehouse.fs.rm(self.path)
+
+    def _record(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+
+    def _try_acquire(self) -> bool:
+        fs = self.warehouse.fs
+        fs.makedirs(self.warehouse.root, exist_ok=True)
+        if self._holder_is_dead():
+            fs.rm(self.path)
+        record = json.dumps(self._record())
+        if _is_local(fs):
+            try:
+                descriptor = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                return False
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(record)
+            return True
+        if fs.exists(self.path):
+            return False
+        with fs.open(self.path, "w") as handle:
+            handle.write(record)
+        return (self._holder() or {}).get("run_id") == self.run_id
+
+    def _holder(self) -> dict | None:
+        try:
+            with self.warehouse.fs.open(self.path, "r") as handle:
+                return json.loads(handle.read() or "{}")
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+
+    def _holder_is_dead(self) -> bool:
+        holder = self._holder()
+        if not holder or holder.get("host") != socket.gethostname():
+            return False
+        try:
+            os.kill(int(holder["pid"]), 0)
+        except ProcessLookupError:
+            return True
+        except (PermissionError, KeyError, ValueError):
+            return False
+        return False
+
+
+def dataset(warehouse: str, table: str) -> ds.Dataset:
+    """A pyarrow dataset over one table, with the month partition key typed as a string."""
+    fs, root = fsspec.core.url_to_fs(warehouse)
+    return ds.dataset(
+        f"{root.rstrip('/')}/{table}",
+        filesystem=fs,
+        format="parquet",
+        partitioning=ds.partitioning(pa.schema([(PARTITION_KEY, pa.string())]), flavor="hive"),
+    )

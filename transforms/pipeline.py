@@ -1,0 +1,231 @@
+"""process_file: raw bytes of one bulletin file in, rows for every table out.
+
+decode → (HTML extraction) → repair → normalize → strip boilerplate → split articles →
+per article: Traditional→Simplified, sentences, tokens, entities and roles.
+
+Nothing here raises for bad input: a file that cannot be processed comes back as one `files`
+row with status `quarantined` and the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from bisect import bisect_left
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from itertools import accumulate
+
+from transforms import dates, decode, entities, html, normalize, repair, segment
+from transforms.dedupe import minhash
+from transforms.records import Columns, FileMeta, Quarantined, Repair
+from transforms.schema import CONTENT_TABLES
+
+STAGES = ("decode", "repair", "normalize", "segment", "tokens", "entities")
+
+
+@dataclass
+class FileRows:
+    """Rows for every table from one raw file, plus seconds spent per stage."""
+
+    tables: dict[str, Columns] = field(
+        default_factory=lambda: {t: Columns() for t in ("files", *CONTENT_TABLES)}
+    )
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    @contextmanager
+    def timed(self, stage: str):
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.perf_counter() - began
+
+
+def file_id_of(raw: bytes) -> str:
+    """The identity of a file: sha256 of its bytes.
+
+    >>> file_id_of(b"")[:12]
+    'e3b0c44298fc'
+    """
+    return hashlib.sha256(raw).hexdigest()
+
+
+def article_id_of(file_id: str, seq: int) -> str:
+    """A stable article id: the same file content always yields the same ids.
+
+    >>> article_id_of("ab" * 32, 0)
+    'a4f1dc7fc3c8a0a4'
+    """
+    return hashlib.sha256(f"{file_id}:{seq}".encode()).hexdigest()[:16]
+
+
+def process_file(raw: bytes, meta: FileMeta) -> FileRows:
+    """Rows for every table from the bytes of one file (one `files` row per archive member)."""
+    rows = FileRows()
+    kind = decode.sniff_format(meta.member or meta.path, raw)
+    if kind in ("gzip", "zip"):
+        for name, member in decode.archive_members(raw, kind, meta.path):
+            member_meta = replace(meta, member=name)
+            if isinstance(member, Quarantined):
+                _quarantine(rows, b"", member_meta, str(member))
+            else:
+                _process_document(rows, member, member_meta)
+        return rows
+    _process_document(rows, raw, meta)
+    return rows
+
+
+def _process_document(rows: FileRows, raw: bytes, meta: FileMeta) -> None:
+    kind = decode.sniff_format(meta.member or meta.path, raw)
+    try:
+        with rows.timed("decode"):
+            decoded = decode.decode_bytes(raw)
+            title_hint, text = html.extract_html(decoded.text) if kind == "html" else (None, decoded.text)
+        with rows.timed("repair"):
+            repaired = repair.repair_text(text)
+        with rows.timed("normalize"):
+            normalized = normalize.normalize_text(repaired.text)
+            stripped = normalize.strip_boilerplate(normalized.text)
+            simplified = normalize.to_simplified(stripped.text)
+        with rows.timed("segment"):
+            bulletin = segment.split_articles(simplified)
+        if not any(simplified[a.start : a.end].strip() for a in bulletin.articles):
+            raise Quarantined("no article text left after removing boilerplate")
+    except Quarantined as reason:
+        _quarantine(rows, raw, meta, str(reason), kind)
+        return
+    steps = (repaired.repairs, normalized.repairs, stripped.repairs)
+    positions = final_positions(steps)
+    file_id = file_id_of(raw)
+    seq = 0
+    for span in bulletin.articles:
+        body = simplified[span.start : span.end]
+        if not body.strip():
+            continue
+        title = span.title or (title_hint if len(bulletin.articles) == 1 else None)
+        source = span.source or stripped.source
+        inside = bisect_left(positions, span.end) - bisect_left(positions, span.start)
+        _add_article(
+            rows,
+            body,
+            stripped.text[span.start : span.end],
+            meta,
+            file_id,
+            seq,
+            title,
+            source,
+            span.dateline,
+            inside,
+        )
+        seq += 1
+    repairs = [r for step in steps for r in step]
+    rows.tables["files"].extend(
+        **_file_columns(meta, file_id, len(raw), "ok", None, kind),
+        encoding=[decoded.encoding],
+        encoding_evidence=[decoded.evidence],
+        repairs=[[_repair_record(r) for r in repairs]],
+        articles=[seq],
+    )
+
+
+def _add_article(
+    rows: FileRows,
+    body: str,
+    original: str,
+    meta: FileMeta,
+    file_id: str,
+    seq: int,
+    title: str | None,
+    source: str | None,
+    dateline: str | None,
+    repairs: int,
+) -> None:
+    article_id = article_id_of(file_id, seq)
+    with rows.timed("segment"):
+        sentences = segment.split_sentences(body)
+    with rows.timed("tokens"):
+        tokens = segment.tokenize(body, sentences)
+    with rows.timed("entities"):
+        found = entities.extract(body, sentences, tokens, meta.issue_date)
+        dated = dates.resolve_date(dateline, meta.issue_date) if dateline else None
+    rows.tables["articles"].extend(
+        **_keys(1, article_id, file_id, meta),
+        seq=[seq],
+        source=[source],
+        title=[title],
+        dateline=[dated],
+        text=[body],
+        text_original=[original],
+        repairs=[repairs],
+        minhash=[minhash(body)],
+    )
+    rows.tables["sentences"].extend(
+        **_keys(len(sentences), article_id, file_id, meta),
+        paragraph=[p for p, _, _ in sentences],
+        sentence=list(range(len(sentences))),
+        start=[s for _, s, _ in sentences],
+        end=[e for _, _, e in sentences],
+        text=[body[s:e] for _, s, e in sentences],
+    )
+    for table, columns in (("tokens", tokens), ("mentions", found.mentions), ("roles", found.roles)):
+        rows.tables[table].extend(**_keys(len(columns), article_id, file_id, meta), **columns.data)
+
+
+def _keys(count: int, article_id: str, file_id: str, meta: FileMeta) -> dict[str, list]:
+    return {
+        "article_id": [article_id] * count,
+        "file_id": [file_id] * count,
+        "issue_date": [meta.issue_date] * count,
+    }
+
+
+def _file_columns(
+    meta: FileMeta, file_id: str, size: int, status: str, error: str | None, kind: str | None
+) -> dict:
+    return {
+        "file_id": [file_id],
+        "path": [meta.path],
+        "member": [meta.member],
+        "size": [size],
+        "mtime": [meta.mtime],
+        "issue_date": [meta.issue_date],
+        "issue_date_source": [meta.issue_date_source],
+        "status": [status],
+        "error": [error],
+        "format": [kind],
+    }
+
+
+def _quarantine(rows: FileRows, raw: bytes, meta: FileMeta, reason: str, kind: str | None = None) -> None:
+    rows.tables["files"].extend(
+        **_file_columns(meta, file_id_of(raw), len(raw), "quarantined", reason, kind),
+        encoding=[None],
+        encoding_evidence=[None],
+        repairs=[[]],
+        articles=[0],
+    )
+
+
+def _repair_record(r: Repair) -> dict:
+    return {"kind": r.kind, "offset": r.offset, "before": r.before, "after": r.after}
+
+
+def final_positions(steps: Sequence[Sequence[Repair]]) -> list[int]:
+    """Where each repair's result lies in the text after the last step, sorted.
+
+    Each step's offsets refer to that step's input; a later step moves an earlier result by the
+    net length change of its own repairs that start before it.
+
+    >>> final_positions([[Repair("a", 5, "xx", "")], [Repair("b", 0, "", "yyy")]])
+    [0, 8]
+    """
+    placed: list[int] = []
+    for step in steps:
+        ordered = sorted(step, key=lambda r: r.offset)
+        starts = [r.offset for r in ordered]
+        shifts = list(accumulate((len(r.after) - len(r.before) for r in ordered), initial=0))
+        placed = [p + shifts[bisect_left(starts, p)] for p in placed]
+        placed += [r.offset + shift for r, shift in zip(ordered, shifts, strict=False)]
+    return sorted(placed)
