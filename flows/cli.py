@@ -29,20 +29,42 @@ def _parser() -> argparse.ArgumentParser:
 
     def pipeline_command(name: str, help_text: str) -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
-        command.add_argument("--input", action="append", dest="inputs", metavar="PATH",
-                             help="file, folder or fsspec URL to read (repeatable; default: seeds/ and data/raw/)")
-        command.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, metavar="PATH",
-                             help="warehouse folder or fsspec URL (default: data/warehouse)")
+        command.add_argument(
+            "--input",
+            action="append",
+            dest="inputs",
+            metavar="PATH",
+            help="file, folder or fsspec URL to read (repeatable; default: seeds/, data/raw/)",
+        )
+        command.add_argument(
+            "--warehouse",
+            default=DEFAULT_WAREHOUSE,
+            metavar="PATH",
+            help="warehouse folder or fsspec URL (default: data/warehouse)",
+        )
         command.add_argument("--date", type=_date, help="issue date for files whose path names none")
-        command.add_argument("--runner", choices=("thread", "process", "dask"), default="thread",
-                             help="task runner (default: thread)")
+        command.add_argument(
+            "--runner",
+            choices=("thread", "process", "dask"),
+            default="thread",
+            help="task runner (default: thread)",
+        )
         command.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="parallel batches")
         command.add_argument("--dask-address", metavar="tcp://HOST:PORT", help="existing Dask scheduler")
         command.add_argument("--batch-mb", type=float, default=4.0, help="raw MB per task (default: 4)")
-        command.add_argument("--max-file-mb", type=float, default=64.0,
-                             help="files above this size are quarantined (default: 64)")
-        command.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS",
-                             help="how long to wait for another run to release the warehouse (default: 60)")
+        command.add_argument(
+            "--max-file-mb",
+            type=float,
+            default=64.0,
+            help="files above this size are quarantined (default: 64)",
+        )
+        command.add_argument(
+            "--lock-wait",
+            type=float,
+            default=60.0,
+            metavar="SECONDS",
+            help="how long to wait for another run to release the warehouse (default: 60)",
+        )
         return command
 
     pipeline_command("run", "process new and changed files (the scheduled job)")

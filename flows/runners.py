@@ -19,7 +19,9 @@ def task_runner(kind: str, workers: int, dask_address: str | None = None) -> Tas
     try:
         from prefect_dask import DaskTaskRunner
     except ImportError as exc:
-        raise SystemExit("bulletins: --runner dask needs prefect-dask: pip install 'bulletins[dask]'") from exc
+        raise SystemExit(
+            "bulletins: --runner dask needs prefect-dask (pip install 'bulletins[dask]')"
+        ) from exc
     if dask_address:
         return DaskTaskRunner(address=dask_address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
@@ -56,8 +58,8 @@ def describe(summary: RunSummary) -> str:
     lines.append(f"tables under {summary.warehouse}:")
     for table in TABLES:
         rows, files = table_size(wh, table)
-        lines.append(f"  {table:<10} {rows:>10,} rows in {files:>4} files   (+{totals.rows[table]:,} written this run)"
-                     if table != "runs" else f"  {table:<10} {rows:>10,} rows in {files:>4} files")
+        written = "" if table == "runs" else f"   (+{totals.rows[table]:,} written this run)"
+        lines.append(f"  {table:<10} {rows:>10,} rows in {files:>4} files{written}")
     return "\n".join(lines)
 
 

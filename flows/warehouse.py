@@ -67,10 +67,11 @@ class Warehouse:
 
     def read_unit(self, table: str, month: str) -> pa.Table | None:
         path = self.unit_path(table, month)
-        if not self.fs.exists(path):
-            return None
+        return self._read(path, TABLES[table]) if self.fs.exists(path) else None
+
+    def _read(self, path: str, schema: pa.Schema) -> pa.Table:
         with self.fs.open(path, "rb") as handle:
-            return pq.read_table(handle, schema=TABLES[table])
+            return pq.read_table(handle, schema=schema)
 
     def write_unit(self, table: str, month: str, rows: pa.Table, run_id: str) -> bool:
         """Write a unit atomically in canonical row order; False when the stored unit is identical."""
@@ -109,9 +110,14 @@ class Warehouse:
         return sorted(n[len(prefix) :] for n in names if n.startswith(prefix))
 
     def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:
-        """Every unit of a table (empty with the right schema when there is none)."""
+        """Every unit of a table (every run file for `runs`), empty with the right schema if none."""
         schema = TABLES[table]
-        parts = [self.read_unit(table, m) for m in self.months(table)]
+        if table == "runs":
+            folder = f"{self.root}/runs"
+            paths = sorted(self.fs.glob(f"{folder}/run-*.parquet")) if self.fs.exists(folder) else []
+            parts = [self._read(p, schema) for p in paths]
+        else:
+            parts = [self.read_unit(table, m) for m in self.months(table)]
         parts = [p.select(columns) if columns else p for p in parts if p is not None]
         if not parts:
             empty = schema.empty_table()

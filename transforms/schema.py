@@ -38,9 +38,9 @@ def _table(description: str, *fields: pa.Field) -> pa.Schema:
 
 
 # Columns every content table shares: they make a partition unit replaceable by file and by date.
-def _content_keys() -> list[pa.Field]:
+def _content_keys(article: str = "Article the row belongs to (articles.article_id).") -> list[pa.Field]:
     return [
-        _field("article_id", pa.string(), "Article the row belongs to (articles.article_id).", False),
+        _field("article_id", pa.string(), article, False),
         _field("file_id", _CATEGORY, "Raw file the row came from (files.file_id).", False),
         _field("issue_date", pa.date32(), "Issue date of the bulletin (files.issue_date).", False),
     ]
@@ -72,7 +72,7 @@ FILES = _table(
 
 ARTICLES = _table(
     "One row per article (story) in a bulletin.",
-    *_content_keys(),
+    *_content_keys("Stable id of the article: a hash of file_id and seq."),
     _field("seq", pa.int32(), "Position of the article in its file, from 0.", False),
     _field("source", pa.string(), "Publisher named by the bulletin (e.g. 河南手机报), if any."),
     _field("title", pa.string(), "Headline, normalized and Simplified."),
@@ -210,5 +210,40 @@ def describe(table: str) -> list[tuple[str, str, str]]:
 
     >>> describe("sentences")[-1]
     ('text', 'string', 'The sentence.')
+    >>> describe("tokens")[1][:2]
+    ('file_id', 'category')
     """
-    return [(f.name, str(f.type), f.metadata[b"description"].decode()) for f in TABLES[table]]
+    return [(f.name, _type_name(f.type), f.metadata[b"description"].decode()) for f in TABLES[table]]
+
+
+def _type_name(type_: pa.DataType) -> str:
+    """A type as an analyst meets it in pandas."""
+    if pa.types.is_dictionary(type_):
+        return "category"
+    if pa.types.is_list(type_):
+        return f"list of {_type_name(type_.value_type)}"
+    if pa.types.is_struct(type_):
+        return "{" + ", ".join(f"{f.name}: {_type_name(f.type)}" for f in type_) + "}"
+    if pa.types.is_timestamp(type_):
+        return "timestamp (UTC)"
+    return {"date32[day]": "date", "large_string": "string"}.get(str(type_), str(type_))
+
+
+def data_dictionary() -> str:
+    """The README's data dictionary, rendered from the schemas (`python -m transforms.schema`)."""
+    sections = []
+    for table, schema in TABLES.items():
+        rows = [f"| `{name}` | {type_} | {description} |" for name, type_, description in describe(table)]
+        if table != "runs":
+            rows.append(f"| `{PARTITION_KEY}` | partition | {PARTITION_DESCRIPTION} |")
+        description = schema.metadata[b"description"].decode()
+        sections.append(
+            "\n".join(
+                [f"#### `{table}`: {description}", "", "| column | type | meaning |", "|---|---|---|", *rows]
+            )
+        )
+    return "\n\n".join(sections)
+
+
+if __name__ == "__main__":
+    print(data_dictionary())

@@ -1,0 +1,216 @@
+"""The flows: accounting, idempotence, incremental runs, backfills, resume, missing files.
+
+Most tests call `write_units` (the task body) directly; the flow tests share one Prefect harness.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from flows import discover, etl
+from flows.cli import main
+from flows.warehouse import Warehouse
+from tests.conftest import SEED
+from transforms.schema import CONTENT_TABLES, TABLES
+
+MAX = 64_000_000
+
+
+def _table_bytes(warehouse: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(warehouse)): p.read_bytes()
+        for p in sorted(warehouse.rglob("*.parquet"))
+        if "runs" not in p.parts
+    }
+
+
+def _tables(warehouse: Path) -> dict[str, pa.Table]:
+    wh = Warehouse(str(warehouse))
+    return {
+        t: wh.read_table(t).drop_columns(["run_id"] if t == "files" else []) for t in TABLES if t != "runs"
+    }
+
+
+def _run_units(inputs: Path, warehouse: Path) -> etl.UnitSummary:
+    wh = Warehouse(str(warehouse))
+    plan = discover.plan(discover.list_inputs([str(inputs)], None), wh.read_table("files"), [str(inputs)])
+    return etl.write_units(plan.jobs, str(warehouse), "run-test", MAX)
+
+
+def test_every_file_gets_exactly_one_files_row(tmp_path: Path, seed_inputs: Path) -> None:
+    day = seed_inputs / "2021" / "10" / "09"
+    (day / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (day / "copy.txt").write_bytes(SEED.read_bytes())
+    (day / "empty.txt").write_bytes(b"")
+    summary = _run_units(seed_inputs, tmp_path / "wh")
+    files = Warehouse(str(tmp_path / "wh")).read_table("files").to_pylist()
+    by_name = {Path(r["path"]).name: r for r in files}
+    assert sorted(by_name) == ["000_66e55bb73970c7f5.txt", "broken.txt", "copy.txt", "empty.txt"]
+    assert by_name["000_66e55bb73970c7f5.txt"]["status"] == "ok"
+    assert by_name["copy.txt"]["status"] == "duplicate"
+    assert by_name["copy.txt"]["duplicate_of"] == by_name["000_66e55bb73970c7f5.txt"]["file_id"]
+    assert by_name["broken.txt"]["status"] == "quarantined" and by_name["broken.txt"]["error"]
+    assert by_name["empty.txt"]["status"] == "quarantined" and by_name["empty.txt"]["error"]
+    assert summary.statuses == {"ok": 1, "duplicate": 1, "quarantined": 2}
+    articles = Warehouse(str(tmp_path / "wh")).read_table("articles")
+    assert articles.num_rows == 1
+
+
+def test_rerun_of_the_same_units_leaves_bytes_identical(tmp_path: Path, seed_inputs: Path) -> None:
+    _run_units(seed_inputs, tmp_path / "wh")
+    before = _table_bytes(tmp_path / "wh")
+    wh = Warehouse(str(tmp_path / "wh"))
+    found = discover.list_inputs([str(seed_inputs)], None)
+    forced = discover.plan(found, wh.read_table("files"), [str(seed_inputs)], (dt.date(2021, 10, 9),) * 2)
+    assert forced.files_to_process == 1
+    etl.write_units(forced.jobs, str(tmp_path / "wh"), "run-other", MAX)
+    assert _table_bytes(tmp_path / "wh") == before
+
+
+def test_a_crashing_transform_quarantines_the_file_and_the_run_goes_on(
+    tmp_path: Path, seed_inputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(raw: bytes, meta: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(etl, "process_file", explode)
+    summary = _run_units(seed_inputs, tmp_path / "wh")
+    [row] = Warehouse(str(tmp_path / "wh")).read_table("files").to_pylist()
+    assert row["status"] == "quarantined"
+    assert row["error"] == "internal error: RuntimeError: boom"
+    assert summary.quarantined == [(row["path"], row["error"])]
+
+
+def test_file_over_the_size_limit_is_quarantined_unread(tmp_path: Path, seed_inputs: Path) -> None:
+    wh = Warehouse(str(tmp_path / "wh"))
+    plan = discover.plan(
+        discover.list_inputs([str(seed_inputs)], None), wh.read_table("files"), [str(seed_inputs)]
+    )
+    etl.write_units(plan.jobs, str(tmp_path / "wh"), "run", max_file_bytes=100)
+    [row] = wh.read_table("files").to_pylist()
+    assert row["status"] == "quarantined" and "over the 0 MB limit" in row["error"]
+
+
+# --- real flows, one Prefect harness for the session ------------------------------------------
+
+
+def _cli(*args: str) -> int:
+    return main([*args, "--lock-wait", "5", "--workers", "1"])
+
+
+@pytest.mark.usefixtures("prefect_harness")
+class TestFlows:
+    def test_incremental_twice_then_backfill_changes_no_byte(
+        self, tmp_path: Path, seed_inputs: Path, capsys
+    ) -> None:
+        wh = tmp_path / "wh"
+        assert _cli("run", "--input", str(seed_inputs), "--warehouse", str(wh)) == 0
+        before = _table_bytes(wh)
+        assert _cli("run", "--input", str(seed_inputs), "--warehouse", str(wh)) == 0
+        assert "nothing new to process" in capsys.readouterr().out
+        assert _table_bytes(wh) == before
+        assert (
+            _cli(
+                "backfill",
+                "--input",
+                str(seed_inputs),
+                "--warehouse",
+                str(wh),
+                "--start",
+                "2021-10-09",
+                "--end",
+                "2021-10-09",
+            )
+            == 0
+        )
+        assert _table_bytes(wh) == before
+        runs = Warehouse(str(wh)).read_table("runs").to_pylist()
+        assert [(r["kind"], r["files_ok"], r["files_unchanged"]) for r in runs] == [
+            ("incremental", 1, 0),
+            ("incremental", 0, 1),
+            ("backfill", 1, 0),
+        ]
+
+    def test_modified_file_replaces_its_rows_and_removed_file_is_kept_as_missing(
+        self, tmp_path: Path, seed_inputs: Path
+    ) -> None:
+        wh, day = tmp_path / "wh", seed_inputs / "2021" / "10" / "09"
+        extra = day / "second.txt"
+        extra.write_text("第一版标题\n\n第一版正文，记者报道。\n", encoding="utf-8")
+        assert _cli("run", "--input", str(seed_inputs), "--warehouse", str(wh)) == 0
+        extra.write_text("第二版标题\n\n第二版正文内容有所更新。\n", encoding="utf-8")
+        assert _cli("run", "--input", str(seed_inputs), "--warehouse", str(wh)) == 0
+        texts = Warehouse(str(wh)).read_table("articles").column("text").to_pylist()
+        assert any("第二版正文" in t for t in texts) and not any("第一版正文" in t for t in texts)
+        (day / SEED.name).unlink()
+        assert _cli("run", "--input", str(seed_inputs), "--warehouse", str(wh)) == 0
+        files = {
+            Path(r["path"]).name: r["status"] for r in Warehouse(str(wh)).read_table("files").to_pylist()
+        }
+        assert files == {SEED.name: "missing", "second.txt": "ok"}
+        assert Warehouse(str(wh)).read_table("articles").num_rows == 2
+
+    def test_interrupted_backfill_resumes_to_the_same_tables(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        inputs = tmp_path / "in"
+        inputs.mkdir()
+        for day in ("20240105", "20240210", "20240315"):
+            shutil.copy(SEED, inputs / f"{day}.txt")
+            (inputs / f"{day}-note.txt").write_text(
+                f"{day}标题\n\n{day}的正文，会议召开。\n", encoding="utf-8"
+            )
+        backfill = (
+            "backfill",
+            "--input",
+            str(inputs),
+            "--start",
+            "2024-01-01",
+            "--end",
+            "2024-03-31",
+            "--batch-mb",
+            "0.001",
+        )
+        assert _cli(*backfill, "--warehouse", str(tmp_path / "whole")) == 0
+
+        real, calls = etl.write_units, []
+
+        def crash_on_second_batch(jobs, *args):
+            calls.append([j.month for j in jobs])
+            if len(calls) == 2:
+                raise KeyboardInterrupt("killed")
+            return real(jobs, *args)
+
+        monkeypatch.setattr(etl, "write_units", crash_on_second_batch)
+        with pytest.raises(BaseException, match="killed"):
+            _cli(*backfill, "--warehouse", str(tmp_path / "resumed"))
+        monkeypatch.setattr(etl, "write_units", real)
+        state = Warehouse(str(tmp_path / "resumed")).fs.find(str(tmp_path / "resumed" / "_state"))
+        assert len(state) == 1
+        assert _cli(*backfill, "--warehouse", str(tmp_path / "resumed")) == 0
+        runs = Warehouse(str(tmp_path / "resumed")).read_table("runs").to_pylist()
+        # January was finished before the crash: the resumed run does only February and March.
+        assert (runs[-1]["files_unchanged"], runs[-1]["files_ok"], runs[-1]["files_duplicate"]) == (2, 2, 2)
+        assert _tables(tmp_path / "resumed") == _tables(tmp_path / "whole")
+
+    def test_runners_produce_identical_tables(self, tmp_path: Path, seed_inputs: Path) -> None:
+        assert _cli("run", "--input", str(seed_inputs), "--warehouse", str(tmp_path / "t")) == 0
+        assert (
+            _cli(
+                "run", "--input", str(seed_inputs), "--warehouse", str(tmp_path / "p"), "--runner", "process"
+            )
+            == 0
+        )
+        assert _tables(tmp_path / "t") == _tables(tmp_path / "p")
+
+    def test_content_tables_follow_the_schema(self, tmp_path: Path, seed_inputs: Path) -> None:
+        assert _cli("run", "--input", str(seed_inputs), "--warehouse", str(tmp_path / "wh")) == 0
+        for table in CONTENT_TABLES:
+            for path in (tmp_path / "wh" / table).rglob("*.parquet"):
+                assert pq.read_schema(path).remove_metadata().equals(TABLES[table].remove_metadata())
