@@ -247,11 +247,12 @@ def batches(jobs: Sequence[UnitJob], target_bytes: int) -> list[list[UnitJob]]:
     packed: list[list[UnitJob]] = []
     size = 0
     for unit in jobs:
-        if not packed or size + unit.size > target_bytes:
+        weight = max(unit.size, 1)
+        if not packed or size + weight > target_bytes:
             packed.append([])
             size = 0
         packed[-1].append(unit)
-        size += max(unit.size, 1)
+        size += weight
     return packed
 
 

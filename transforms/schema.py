@@ -19,6 +19,9 @@ PARTITION_DESCRIPTION = (
 )
 
 _CATEGORY = pa.dictionary(pa.int32(), pa.string())
+# Calendar dates are stored as midnight timestamps so that pandas reads them as datetime64, not
+# as objects; transforms hand over plain `datetime.date` values and `to_arrow` converts them.
+DATE = pa.timestamp("ms")
 _REPAIR = pa.struct(
     [
         pa.field("kind", pa.string()),
@@ -42,7 +45,7 @@ def _content_keys(article: str = "Article the row belongs to (articles.article_i
     return [
         _field("article_id", pa.string(), article, False),
         _field("file_id", _CATEGORY, "Raw file the row came from (files.file_id).", False),
-        _field("issue_date", pa.date32(), "Issue date of the bulletin (files.issue_date).", False),
+        _field("issue_date", DATE, "Issue date of the bulletin (files.issue_date).", False),
     ]
 
 
@@ -55,7 +58,7 @@ FILES = _table(
     _field("member", pa.string(), "Member name inside an archive; empty for a plain file.", False),
     _field("size", pa.int64(), "Size in bytes.", False),
     _field("mtime", pa.timestamp("us", tz="UTC"), "Modification time of the file when discovered."),
-    _field("issue_date", pa.date32(), "Issue date of the bulletin.", False),
+    _field("issue_date", DATE, "Issue date of the bulletin.", False),
     _field("issue_date_source", _CATEGORY, "Where issue_date came from: path, cli or mtime.", False),
     _field("status", _CATEGORY, "ok, duplicate (same bytes as another file), quarantined or missing.", False),
     _field("error", pa.string(), "Why the file was quarantined; null otherwise."),
@@ -76,7 +79,7 @@ ARTICLES = _table(
     _field("seq", pa.int32(), "Position of the article in its file, from 0.", False),
     _field("source", pa.string(), "Publisher named by the bulletin (e.g. 河南手机报), if any."),
     _field("title", pa.string(), "Headline, normalized and Simplified."),
-    _field("dateline", pa.date32(), "Date stated in the article's dateline, if any."),
+    _field("dateline", DATE, "Date stated in the article's dateline, if any."),
     _field(
         "text", pa.string(), "Body text: repaired, normalized, Simplified. All offsets point into it.", False
     ),
@@ -144,7 +147,7 @@ ROLES = _table(
     _field("organization", pa.string(), "Organization the post belongs to, where stated."),
     _field("action", _CATEGORY, "讲话, 主持, 出席, 调研, 会见, 强调, 指出, 部署, …", False),
     _field("event", pa.string(), "Named meeting or campaign, if stated."),
-    _field("date", pa.date32(), "Date of the action: from the text, else the issue date."),
+    _field("date", DATE, "Date of the action: from the text, else the issue date."),
 )
 
 RUNS = _table(
@@ -199,10 +202,15 @@ def to_arrow(table: str, columns: dict[str, list]) -> pa.Table:
     schema = TABLES[table]
     length = len(next(iter(columns.values()), ()))
     arrays = [
-        pa.array(columns[f.name], type=f.type) if f.name in columns else pa.nulls(length, f.type)
-        for f in schema
+        _array(columns[f.name], f.type) if f.name in columns else pa.nulls(length, f.type) for f in schema
     ]
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _array(values: list, type_: pa.DataType) -> pa.Array:
+    if type_ == DATE:
+        return pa.array(values, pa.date32()).cast(DATE)
+    return pa.array(values, type=type_)
 
 
 def describe(table: str) -> list[tuple[str, str, str]]:
@@ -224,9 +232,9 @@ def _type_name(type_: pa.DataType) -> str:
         return f"list of {_type_name(type_.value_type)}"
     if pa.types.is_struct(type_):
         return "{" + ", ".join(f"{f.name}: {_type_name(f.type)}" for f in type_) + "}"
-    if pa.types.is_timestamp(type_):
+    if pa.types.is_timestamp(type_) and type_.tz:
         return "timestamp (UTC)"
-    return {"date32[day]": "date", "large_string": "string"}.get(str(type_), str(type_))
+    return "date" if type_ == DATE else str(type_)
 
 
 def data_dictionary() -> str:
