@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     backfill = pipeline_command("backfill", "reprocess every file of a date range")
     backfill.add_argument("--start", type=_date, required=True, help="first issue date, YYYY-MM-DD")
     backfill.add_argument("--end", type=_date, required=True, help="last issue date, YYYY-MM-DD")
+    backfill.add_argument(
+        "--per-month",
+        action="store_true",
+        help="one flow run per month, each under an idempotency key (for long ranges)",
+    )
     serve = pipeline_command("serve", "serve the incremental run as a Prefect deployment on a schedule")
     serve.add_argument("--cron", default="0 6 * * *", help='schedule (default: "0 6 * * *")')
     return parser
@@ -97,6 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.start > args.end:
                 print("bulletins: --start is after --end", file=sys.stderr)
                 return 2
+            if args.per_month:
+                summaries = etl.backfill_by_month.with_options(task_runner=runner)(
+                    options, args.start, args.end
+                )
+                print("\n\n".join(runners.describe(s) for s in summaries) or "every month was already done")
+                return 0 if all(s.accounted for s in summaries) else 1
             summary = etl.backfill.with_options(task_runner=runner)(options, args.start, args.end)
         else:
             summary = etl.incremental.with_options(task_runner=runner)(options)

@@ -20,6 +20,7 @@ import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.futures import as_completed
+from prefect.task_runners import TaskRunner
 
 from flows import discover
 from flows.discover import Discovered, UnitJob
@@ -175,7 +176,7 @@ def _same_row(stored: dict, record: dict) -> bool:
     )
 
 
-def _is_transient(task, task_run, state) -> bool:
+def is_transient_io_error(task, task_run, state) -> bool:
     """Retry only I/O trouble; anything else is deterministic and would fail again."""
     try:
         state.result()
@@ -186,7 +187,7 @@ def _is_transient(task, task_run, state) -> bool:
     return False
 
 
-@task(retries=2, retry_delay_seconds=5, retry_condition_fn=_is_transient, cache_policy=None)
+@task(retries=2, retry_delay_seconds=5, retry_condition_fn=is_transient_io_error, cache_policy=None)
 def process_batch(jobs: list[UnitJob], warehouse: str, run_id: str, max_file_bytes: int) -> UnitSummary:
     summary = write_units(jobs, warehouse, run_id, max_file_bytes)
     get_run_logger().info(
@@ -255,6 +256,48 @@ def incremental(options: RunOptions) -> RunSummary:
 def backfill(options: RunOptions, start: dt.date, end: dt.date) -> RunSummary:
     """Reprocess every file whose issue date is in [start, end]; resumable after an interruption."""
     return _run("backfill", options, (start, end))
+
+
+def backfill_by_month(
+    options: RunOptions, start: dt.date, end: dt.date, runner: TaskRunner | None = None
+) -> list[RunSummary]:
+    """A long backfill as one flow run per month, each under an idempotency key.
+
+    A month whose key is recorded as done is not run again when the whole range is restarted.
+    """
+    wh = Warehouse(options.warehouse)
+    ledger = _checkpoint_name(options, (start, end)).replace("backfill-", "backfill-months-")
+    done = set((wh.read_state(ledger) or {}).get("keys", []))
+    summaries = []
+    for first, last in month_ranges(start, end):
+        key = _checkpoint_name(options, (first, last))
+        if key in done:
+            print(f"{first:%Y-%m}: done by an earlier run ({key}), skipped", file=sys.stderr)
+            continue
+        month_flow = backfill.with_options(flow_run_name=f"backfill-{first:%Y-%m}", task_runner=runner)
+        summaries.append(month_flow(options, first, last))
+        done.add(key)
+        wh.write_state(ledger, {"keys": sorted(done)})
+    wh.drop_state(ledger)
+    return summaries
+
+
+def month_ranges(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """[start, end] cut at month boundaries.
+
+    >>> month_ranges(dt.date(2024, 1, 20), dt.date(2024, 3, 5))  # doctest: +NORMALIZE_WHITESPACE
+    [(datetime.date(2024, 1, 20), datetime.date(2024, 1, 31)),
+     (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29)),
+     (datetime.date(2024, 3, 1), datetime.date(2024, 3, 5))]
+    """
+    ranges = []
+    first = start
+    while first <= end:
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        last = min(end, following - dt.timedelta(days=1))
+        ranges.append((first, last))
+        first = following
+    return ranges
 
 
 def _run(kind: str, options: RunOptions, date_range: tuple[dt.date, dt.date] | None = None) -> RunSummary:

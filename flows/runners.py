@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pyarrow.parquet as pq
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
@@ -32,7 +34,7 @@ def serve(options: RunOptions, cron: str) -> int:
     incremental.serve(
         name="bulletins-incremental",
         cron=cron,
-        parameters={"options": options},
+        parameters={"options": asdict(options)},
         limit=1,
         description="Process new and changed bulletin files into the warehouse.",
     )
