@@ -78,11 +78,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve = pipeline_command("serve", "serve the incremental run as a Prefect deployment on a schedule")
     serve.add_argument("--cron", default="0 6 * * *", help='schedule (default: "0 6 * * *")')
+    report = commands.add_parser("report", help="write an HTML report with charts from the warehouse")
+    report.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, metavar="PATH")
+    report.add_argument("--out", default="report", metavar="DIR", help="output folder (default: report)")
+    report.add_argument("--start", type=_date, help="first issue date to include")
+    report.add_argument("--end", type=_date, help="last issue date to include")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "report":
+        from flows.report import build_report
+
+        print(build_report(args.warehouse, args.out, args.start, args.end))
+        return 0
     from flows import etl, runners
     from flows.warehouse import LockTimeout
 

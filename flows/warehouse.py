@@ -20,13 +20,11 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import fsspec
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from transforms.schema import PARTITION_KEY, SORT_KEYS, TABLES
@@ -186,15 +184,6 @@ def _is_local(fs: fsspec.AbstractFileSystem) -> bool:
     return "file" in fs.protocol or "local" in fs.protocol
 
 
-def empty(table: str) -> pa.Table:
-    return TABLES[table].empty_table()
-
-
-def concat(table: str, parts: Iterable[pa.Table]) -> pa.Table:
-    parts = list(parts)
-    return pa.concat_tables(parts).combine_chunks() if parts else empty(table)
-
-
 # --- the writer lock ------------------------------------------------------------------------
 
 
@@ -279,14 +268,3 @@ class WriterLock:
         except (PermissionError, KeyError, ValueError):
             return False
         return False
-
-
-def dataset(warehouse: str, table: str) -> ds.Dataset:
-    """A pyarrow dataset over one table, with the month partition key typed as a string."""
-    fs, root = fsspec.core.url_to_fs(warehouse)
-    return ds.dataset(
-        f"{root.rstrip('/')}/{table}",
-        filesystem=fs,
-        format="parquet",
-        partitioning=ds.partitioning(pa.schema([(PARTITION_KEY, pa.string())]), flavor="hive"),
-    )
