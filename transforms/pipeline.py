@@ -102,9 +102,9 @@ def _process_document(rows: FileRows, raw: bytes, meta: FileMeta) -> None:
     seq = 0
     for span in bulletin.articles:
         body = simplified[span.start : span.end]
-        if not body.strip():
-            continue
         title = span.title or (title_hint if len(bulletin.articles) == 1 else None)
+        if not body.strip() and not title:
+            continue
         source = span.source or stripped.source
         inside = bisect_left(positions, span.end) - bisect_left(positions, span.start)
         _add_article(

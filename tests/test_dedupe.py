@@ -1,0 +1,79 @@
+"""transforms.dedupe: MinHash signatures and first occurrences of near-duplicate articles."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from transforms.dedupe import PERMUTATIONS, THRESHOLD, first_occurrences, minhash, similarity
+
+STORY = (
+    "10月8日下午，全市深化全国文明城市创建工作推进会召开，深入学习贯彻习近平总书记关于文明创建工作的重要论述精神，"
+    "进一步提升认识、统一思想、凝聚力量，坚持常态长效，巩固创建成果，提升创建质量。市委书记李国胜讲话，"
+    "市委副书记、市长摆向阳主持，市委副书记吴祖明、市人大常委会主任周树群出席。"
+)
+OTHER_STORY = (
+    "国家统计局今天发布数据，前三季度国内生产总值同比增长百分之五点二，经济运行总体回升向好，"
+    "高质量发展扎实推进，就业物价总体稳定，国际收支基本平衡，主要预期目标有望顺利完成。"
+)
+
+
+def _shingles(text: str) -> set[str]:
+    return {text[i : i + 5] for i in range(len(text) - 4)}
+
+
+def test_signatures_are_the_same_in_another_process() -> None:
+    code = "import sys; from transforms.dedupe import minhash; sys.stdout.write(minhash(sys.argv[1]).hex())"
+    other = subprocess.run([sys.executable, "-c", code, STORY], capture_output=True, text=True, check=True)
+    assert other.stdout == minhash(STORY).hex()
+
+
+def test_signatures_have_a_fixed_size_and_ignore_blanks() -> None:
+    assert {len(minhash(text)) for text in ("", "短", STORY, STORY * 20)} == {PERMUTATIONS * 4}
+    assert minhash(STORY) == minhash(STORY.replace("，", "，\n  "))
+    assert minhash("") == minhash(" \n") == b"\xff" * (PERMUTATIONS * 4)
+
+
+@pytest.mark.parametrize(
+    "edited", [STORY[20:], STORY + "会上，王全周对创建工作进行了安排部署。", STORY[:80] + STORY[100:]]
+)
+def test_similarity_estimates_the_jaccard_index_of_shingles(edited: str) -> None:
+    exact = len(_shingles(STORY) & _shingles(edited)) / len(_shingles(STORY) | _shingles(edited))
+    assert similarity(minhash(STORY), minhash(edited)) == pytest.approx(exact, abs=0.1)
+
+
+def test_a_near_duplicate_points_to_the_first_occurrence() -> None:
+    items = [
+        ("2024-01-01/a", minhash(STORY)),
+        ("2024-01-01/b", minhash(OTHER_STORY)),
+        ("2024-01-02/a", minhash("据商丘日报报道，" + STORY)),
+        ("2024-01-03/a", minhash(STORY.replace("李国胜", "李某"))),
+    ]
+    assert first_occurrences(items) == {"2024-01-02/a": "2024-01-01/a", "2024-01-03/a": "2024-01-01/a"}
+
+
+def test_a_chain_of_edits_points_to_the_first_article_of_the_group() -> None:
+    second = STORY[:-10] + OTHER_STORY[:10]  # the end rewritten
+    third = OTHER_STORY[-10:] + second[10:]  # then the beginning too
+    assert similarity(minhash(STORY), minhash(third)) < THRESHOLD
+    items = [("first", minhash(STORY)), ("second", minhash(second)), ("third", minhash(third))]
+    assert first_occurrences(items) == {"second": "first", "third": "first"}
+
+
+def test_articles_from_earlier_runs_come_first() -> None:
+    earlier_run = [("2023-12-31/a", minhash(STORY))]
+    this_run = [("2024-01-05/a", minhash(OTHER_STORY)), ("2024-01-05/b", minhash(STORY + "（完）"))]
+    assert first_occurrences(earlier_run + this_run) == {"2024-01-05/b": "2023-12-31/a"}
+
+
+def test_different_stories_and_blank_texts_are_not_duplicates() -> None:
+    items = [("a", minhash(STORY)), ("b", minhash(OTHER_STORY)), ("c", minhash("")), ("d", minhash(" "))]
+    assert first_occurrences(items) == {}
+
+
+def test_the_threshold_can_be_lowered() -> None:
+    items = [("a", minhash(STORY)), ("b", minhash(STORY[:-20] + OTHER_STORY[:20]))]  # Jaccard 0.76
+    assert first_occurrences(items) == {}
+    assert first_occurrences(items, threshold=0.7) == {"b": "a"}

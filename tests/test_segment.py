@@ -1,0 +1,193 @@
+"""transforms.segment: articles, sentences and words (case files, offset properties, seed, xwlb gate)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.eval_segment import (
+    markdown_bulletin,
+    plain_bulletin,
+    prepared_seed,
+    project_heads,
+    score_boundaries,
+)
+from transforms.records import Columns
+from transforms.segment import split_articles, split_sentences, tokenize
+from transforms.tokens import Tagger, tagger, user_dictionary
+
+CASES = Path(__file__).parent / "cases"
+XWLB = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "xwlb_daily" / "news"
+SEED_TITLE = "全市深化全国文明城市创建工作推进会召开 李国胜讲话 摆向阳主持 吴祖明周树群出席"
+# Characters that exercise every rule: terminators, quotes and brackets, digits, dots, colons, blanks.
+ALPHABET = (
+    "市委副书记全国文明城市创建推进会李国胜讲话摆向阳"
+    + "。！？；…，、：“”‘’《》（）()【】「」"
+    + "0123456789.%:abXY \n\u3000\t"
+)
+
+
+def _cases(pattern: str) -> list[dict]:
+    return [case for path in sorted(CASES.glob(pattern)) for case in json.loads(path.read_text("utf-8"))]
+
+
+@pytest.mark.parametrize("case", _cases("sentences.json"), ids=lambda case: case["note"])
+def test_sentence_cases(case: dict) -> None:
+    text = case["input"]
+    sentences = [[paragraph, text[start:end]] for paragraph, start, end in split_sentences(text)]
+    assert sentences == case["expected"]
+
+
+@pytest.mark.parametrize("case", _cases("articles*.json"), ids=lambda case: case["note"])
+def test_article_cases(case: dict) -> None:
+    text = case["input"]
+    bulletin = split_articles(text)
+    articles = [
+        {"title": a.title, "source": a.source, "dateline": a.dateline, "body": text[a.start : a.end]}
+        for a in bulletin.articles
+    ]
+    assert {"summary": bulletin.summary, "articles": articles} == case["expected"]
+
+
+def test_the_seed_is_one_article_with_its_headline() -> None:
+    seed = prepared_seed()
+    [article] = split_articles(seed).articles
+    body = seed[article.start : article.end]
+    assert article.title == SEED_TITLE
+    assert "10月8日下午,全市深化" in body and "会上,王全周对深化全国文明城市创建工作进行了安排部署。" in body
+
+
+@pytest.mark.parametrize(
+    ("sentence", "unit"),
+    [
+        ("全市深化全国文明城市创建工作推进会召开", "全国文明城市"),
+        ("市委副书记、市长摆向阳主持", "市委副书记"),
+        ("市委副书记、市长摆向阳主持", "摆向阳"),
+        ("市委书记李国胜讲话", "市委书记"),
+        ("市人大常委会主任周树群出席", "市人大常委会"),
+        ("市人大常委会主任周树群出席", "周树群"),
+    ],
+)
+def test_posts_bodies_policy_terms_and_names_of_the_seed_are_single_words(sentence: str, unit: str) -> None:
+    assert unit in tokenize(sentence, split_sentences(sentence)).data["token"]
+
+
+def test_every_user_dictionary_word_is_one_word_with_its_tag() -> None:
+    split = {
+        word: tags
+        for word, (_, tag) in user_dictionary().items()
+        if (tags := tagger()(word)) != ([word], [tag])
+    }
+    assert split == {}
+
+
+def test_tokens_keep_numbers_whole_and_drop_blanks() -> None:
+    body = "同比增长0.7%，19:00开始。\n\n  全国文明城市 创建"
+    columns = tokenize(body, split_sentences(body)).data
+    assert columns["token"] == [
+        "同比",
+        "增长",
+        "0.7%",
+        "，",
+        "19",
+        ":",
+        "00",
+        "开始",
+        "。",
+        "全国文明城市",
+        "创建",
+    ]
+    assert columns["sentence"] == [0] * 9 + [1, 1]
+    assert columns["index"] == [*range(9), 0, 1]
+    assert columns["pos"][2] == "m"
+
+
+def test_nothing_to_segment_gives_empty_rows() -> None:
+    assert split_articles("").articles == []
+    assert split_sentences(" \n\u3000") == []
+    columns = tokenize("", [])
+    assert isinstance(columns, Columns)
+    assert sorted(columns.data) == ["end", "index", "pos", "sentence", "start", "token"]
+    assert len(columns) == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=160))
+def test_sentences_cover_every_non_blank_character_once(body: str) -> None:
+    covered = [0] * len(body)
+    for paragraph, start, end in split_sentences(body):
+        text = body[start:end]
+        assert text == text.strip() and text and "\n" not in text
+        assert paragraph == sum(1 for line in body[:start].split("\n")[:-1] if line.strip())
+        for offset in range(start, end):
+            covered[offset] += 1
+    for char, count in zip(body, covered, strict=True):
+        assert count == 1 or (count == 0 and char.isspace())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=160))
+def test_tokens_reproduce_their_sentences(body: str) -> None:
+    sentences = split_sentences(body)
+    columns = tokenize(body, sentences).data
+    rows = list(
+        zip(
+            columns["sentence"],
+            columns["index"],
+            columns["start"],
+            columns["end"],
+            columns["token"],
+            strict=True,
+        )
+    )
+    for number, (_, sentence_start, sentence_end) in enumerate(sentences):
+        words = [row for row in rows if row[0] == number]
+        assert [row[1] for row in words] == list(range(len(words)))
+        assert all(sentence_start <= start < end <= sentence_end for _, _, start, end, _ in words)
+        assert "".join(token for *_, token in words) == re.sub(r"\s", "", body[sentence_start:sentence_end])
+    assert all(body[start:end] == token and not token.isspace() for _, _, start, end, token in rows)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET, max_size=80), max_size=4))
+def test_the_tagger_equals_rjieba_tag_whatever_came_before(texts: list[str]) -> None:
+    tag = tagger()
+    for text in texts:
+        expected = [(word, tag.user_tags.get(word, pos)) for word, pos in tag.jieba.tag(text)]
+        assert list(zip(*tag(text), strict=True)) == expected
+
+
+def test_a_new_word_that_rjieba_cuts_differently_alone_is_tagged_in_context() -> None:
+    fresh = Tagger()
+    assert fresh.jieba.tag("两国") == [("两", "m"), ("国", "n")]
+    assert list(zip(*fresh("十年来两国合作"), strict=True)) == fresh.jieba.tag("十年来两国合作")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=ALPHABET + "#*-[]央视网消息本报讯新华社编辑查看原文", max_size=200))
+def test_article_spans_are_ordered_and_inside_the_text(text: str) -> None:
+    end = 0
+    for article in split_articles(text).articles:
+        assert end <= article.head <= article.start <= article.end <= len(text)
+        assert text[article.start : article.end] == text[article.start : article.end].strip()
+        end = article.end
+
+
+@pytest.fixture(scope="module")
+def xwlb_sample() -> list[str]:
+    if not XWLB.is_dir():
+        pytest.skip(f"{XWLB} is absent: evaluation data lives beside the repo on dev and CI machines only")
+    return [path.read_text("utf-8") for path in sorted(XWLB.glob("*.md"))[::20]]
+
+
+def test_xwlb_article_boundaries_meet_the_targets(xwlb_sample: list[str]) -> None:
+    plain = score_boundaries([plain_bulletin(markdown) for markdown in xwlb_sample], project_heads)
+    markdown = score_boundaries([markdown_bulletin(markdown) for markdown in xwlb_sample], project_heads)
+    assert plain.gold > 900
+    assert plain.f1 >= 0.97 and plain.title_rate >= 0.97
+    assert markdown.f1 >= 0.995 and markdown.title_rate >= 0.995

@@ -1,0 +1,123 @@
+"""Near-duplicate articles: MinHash signatures of character shingles, LSH banding, a Jaccard threshold.
+
+`minhash` turns an article into a fixed-size signature (stored in the warehouse, so later runs compare
+new articles against every earlier one without re-reading their text). `first_occurrences` walks
+signatures in canonical order (issue_date, then article_id) and maps each near-duplicate to the first
+article of its group. Hashing uses fixed constants and numpy integer arithmetic, never Python's
+salted `hash()`, so signatures are identical across processes and runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cache
+
+import numpy as np
+
+SHINGLE = 5  # characters per shingle
+PERMUTATIONS = 128  # 32-bit minimum per permutation: 512-byte signatures
+BANDS = 32  # LSH bands of 4 rows: pairs with Jaccard ≥ 0.6 become candidates with probability > 0.98
+THRESHOLD = 0.8  # estimated Jaccard similarity from which an article is a near-duplicate
+_ROWS = PERMUTATIONS // BANDS
+_BAND_BYTES = _ROWS * 4
+_CHUNK = 4096  # shingles hashed at once: bounds memory to _CHUNK × PERMUTATIONS × 8 bytes
+_EMPTY = b"\xff" * (PERMUTATIONS * 4)
+_SPACE = re.compile(r"\s+")
+_BASE = np.uint64(0x100000001B3)
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """Multipliers (odd) and increments of the multiply-add-shift hash family, from a fixed seed."""
+    words = np.frombuffer(hashlib.shake_128(b"bulletins.dedupe").digest(PERMUTATIONS * 16), dtype="<u8")
+    return words[:PERMUTATIONS] | np.uint64(1), words[PERMUTATIONS:].copy()
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """The splitmix64 finalizer: spreads polynomial shingle codes over all 64 bits."""
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
+def _shingle_codes(text: str) -> np.ndarray:
+    """One 64-bit code per 5-character shingle of `text` without blanks (a shorter text is one shingle)."""
+    compact = _SPACE.sub("", text)
+    chars = np.frombuffer(compact.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    count = max(len(chars) - SHINGLE + 1, 1 if len(chars) else 0)
+    codes = np.zeros(count, dtype=np.uint64)
+    for offset in range(min(SHINGLE, len(chars))):
+        codes = codes * _BASE + chars[offset : offset + count]
+    return _mix(codes)
+
+
+def minhash(text: str) -> bytes:
+    """A 512-byte MinHash signature of the 5-character shingles of `text` (all 0xff for blank text).
+
+    >>> len(minhash("全市深化全国文明城市创建工作推进会召开"))
+    512
+    >>> minhash("推进会召开") == minhash(" 推进会\\n召开 ")
+    True
+    >>> minhash("") == b"\\xff" * 512
+    True
+    """
+    codes = _shingle_codes(text)
+    if not len(codes):
+        return _EMPTY
+    multipliers, increments = _permutations()
+    signature = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
+    for begin in range(0, len(codes), _CHUNK):
+        hashed = codes[begin : begin + _CHUNK, None] * multipliers
+        hashed += increments
+        np.minimum(signature, hashed.min(axis=0), out=signature)
+    # The top 32 bits of the minimum are the minimum of the top 32 bits: one shift instead of one per shingle.
+    return (signature >> np.uint64(32)).astype("<u4").tobytes()
+
+
+def similarity(first: bytes, second: bytes) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two signatures.
+
+    >>> story = "全市深化全国文明城市创建工作推进会召开"
+    >>> similarity(minhash(story), minhash(story)), similarity(minhash(story), minhash("推进会召开")) < 0.2
+    (1.0, True)
+    """
+    return float(np.mean(np.frombuffer(first, dtype="<u4") == np.frombuffer(second, dtype="<u4")))
+
+
+def first_occurrences(items: Iterable[tuple[str, bytes]], threshold: float = THRESHOLD) -> dict[str, str]:
+    """Map each near-duplicate article_id to the article_id of the first article of its group.
+
+    `items` are (article_id, signature) in canonical order (issue_date, then article_id). Candidates share
+    at least one LSH band with an earlier article; a candidate counts when the estimated Jaccard
+    similarity reaches `threshold`. A duplicate of a duplicate points to the first article of the group.
+    Blank texts (the all-0xff signature) are never duplicates.
+
+    >>> story = "国家统计局今天发布数据，前三季度国内生产总值同比增长百分之五点二，经济运行总体回升向好。"
+    >>> items = [("a", minhash(story)), ("b", minhash("据报道，" + story)), ("c", minhash("另一条"))]
+    >>> first_occurrences(items)
+    {'b': 'a'}
+    """
+    buckets: list[defaultdict[bytes, list[int]]] = [defaultdict(list) for _ in range(BANDS)]
+    article_ids: list[str] = []
+    signatures: list[np.ndarray] = []
+    groups: dict[str, str] = {}
+    for article_id, signature in items:
+        if signature == _EMPTY:
+            continue
+        bands = [signature[offset : offset + _BAND_BYTES] for offset in range(0, len(signature), _BAND_BYTES)]
+        candidates = sorted(
+            {earlier for bucket, band in zip(buckets, bands, strict=True) for earlier in bucket.get(band, ())}
+        )
+        values = np.frombuffer(signature, dtype="<u4")
+        match = next((c for c in candidates if np.mean(signatures[c] == values) >= threshold), None)
+        if match is not None:
+            first = article_ids[match]
+            groups[article_id] = groups.get(first, first)
+        for bucket, band in zip(buckets, bands, strict=True):
+            bucket[band].append(len(article_ids))
+        article_ids.append(article_id)
+        signatures.append(values)
+    return groups

@@ -1,0 +1,21 @@
+"""Segmentation: bulletin → articles → paragraphs and sentences → words, all as exact offsets.
+
+The pipeline calls these three functions; each lives in the module that does its job:
+`transforms.articles` (article boundaries, titles, leads, ToC summary), `transforms.sentences`
+(paragraphs and sentences) and `transforms.tokens` (rjieba words with POS tags and the user dictionary).
+
+>>> body = "市委副书记、市长摆向阳主持。会议19:00开始。"
+>>> sentences = split_sentences(body)
+>>> [body[start:end] for _, start, end in sentences]
+['市委副书记、市长摆向阳主持。', '会议19:00开始。']
+>>> tokenize(body, sentences).data["token"][:4]
+['市委副书记', '、', '市长', '摆向阳']
+"""
+
+from __future__ import annotations
+
+from transforms.articles import ArticleSpan, Bulletin, split_articles
+from transforms.sentences import split_sentences
+from transforms.tokens import tokenize
+
+__all__ = ["ArticleSpan", "Bulletin", "split_articles", "split_sentences", "tokenize"]

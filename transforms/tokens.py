@@ -1,0 +1,119 @@
+"""Sentences → words with part-of-speech tags, as offsets into the article body.
+
+Words come from rjieba (HMM on, so unknown names and numbers like ``0.7%`` stay whole) with the project
+user dictionary (resources/userdict.txt, jieba's ``word freq tag`` format: official posts tagged ``nnt``,
+government bodies ``nt``, places ``ns``, policy terms ``nz``, names ``nr``), loaded once.
+
+Speed: rjieba's ``tag`` is its ``cut`` plus a tag per word that does not depend on the context, returned
+as one tuple per word (about 1.5× the time of ``cut``). `Tagger` cuts and looks the tags up in a memo
+filled from rjieba's own tags, which makes `tokenize` about 10% faster; bench/eval_segment.py checks that
+the result equals ``rjieba.tag`` on the whole xwlb corpus. User dictionary tags take precedence: rjieba
+keeps its own tag for a word it already knows (``市长`` n).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from functools import cache
+from importlib.resources import files
+from itertools import accumulate, chain, repeat
+
+import rjieba
+
+from transforms.records import Columns
+
+_BLANKS = re.compile(r"\s+")
+_MEMO_LIMIT = 1 << 20  # distinct words remembered before the memo starts over (bounds memory)
+
+
+@cache
+def user_dictionary() -> dict[str, tuple[int, str]]:
+    """The project user dictionary: word → (frequency, tag).
+
+    >>> user_dictionary()["市委副书记"]
+    (20000, 'nnt')
+    """
+    entries = files("transforms").joinpath("resources/userdict.txt").read_text("utf-8").split("\n")
+    return {word: (int(freq), tag) for word, freq, tag in (entry.split() for entry in entries if entry)}
+
+
+class Tagger:
+    """rjieba with the user dictionary: text → (words, tags), equal to ``rjieba.tag`` but faster.
+
+    The memo only caches tags that do not depend on context, so results never depend on what was tagged
+    before.
+
+    >>> words, tags = Tagger()("市委副书记、市长摆向阳主持，增长0.7%")
+    >>> list(zip(words, tags))  # doctest: +NORMALIZE_WHITESPACE
+    [('市委副书记', 'nnt'), ('、', 'x'), ('市长', 'nnt'), ('摆向阳', 'nr'), ('主持', 'v'), ('，', 'x'),
+     ('增长', 'v'), ('0.7%', 'm')]
+    """
+
+    def __init__(self) -> None:
+        self.jieba = rjieba.Jieba()
+        for word, (freq, tag) in user_dictionary().items():
+            self.jieba.add_word(word, freq, tag)
+        self.user_tags = {word: tag for word, (_, tag) in user_dictionary().items()}
+        self.memo = dict(self.user_tags)
+
+    def __call__(self, text: str) -> tuple[list[str], list[str]]:
+        words = self.jieba.cut(text)
+        try:
+            return words, list(map(self.memo.__getitem__, words))
+        except KeyError:
+            self._learn(text, words)
+            return words, list(map(self.memo.__getitem__, words))
+
+    def _learn(self, text: str, words: list[str]) -> None:
+        """Add rjieba's tag of every word of `words` missing from the memo."""
+        if len(self.memo) > _MEMO_LIMIT:
+            self.memo = dict(self.user_tags)
+        in_context: dict[str, str] = {}
+        for word in [word for word in dict.fromkeys(words) if word not in self.memo]:
+            alone = self.jieba.tag(word)
+            if len(alone) != 1:  # rjieba would cut this word differently on its own: tag it in context
+                in_context = in_context or dict(self.jieba.tag(text))
+            self.memo[word] = in_context.get(word, alone[0][1])
+
+
+@cache
+def tagger() -> Tagger:
+    """The process-wide `Tagger` (the user dictionary is loaded once)."""
+    return Tagger()
+
+
+def tokenize(body: str, sentences: list[tuple[int, int, int]]) -> Columns:
+    """Words of every sentence of `body`: columns sentence, index, start, end, token, pos; no whitespace.
+
+    `sentences` are (paragraph, start, end) offsets into `body` covering all its non-blank characters, as
+    from `split_sentences`. Words never cross a sentence end (sentences end at punctuation or a line
+    break, where rjieba always cuts), so the text is cut once and the words dealt out to sentences.
+
+    >>> columns = tokenize("全国文明城市 创建。\\n  增长0.7%", [(0, 0, 10), (1, 13, 19)]).data
+    >>> list(zip(columns["sentence"], columns["index"], columns["token"], columns["pos"], columns["start"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [(0, 0, '全国文明城市', 'nz', 0), (0, 1, '创建', 'v', 7), (0, 2, '。', 'x', 9), (1, 0, '增长', 'v', 13),
+     (1, 1, '0.7%', 'm', 15)]
+    """
+    first = sentences[0][1] if sentences else 0
+    last = sentences[-1][2] if sentences else 0
+    words, tags = tagger()(body[first:last])
+    starts = list(accumulate(map(len, words), initial=first))
+    ends = starts[1:]
+    del starts[-1]
+    for blank in reversed(list(_BLANKS.finditer(body, first, last))):
+        low, high = bisect_left(starts, blank.start()), bisect_left(starts, blank.end())
+        del words[low:high], tags[low:high], starts[low:high], ends[low:high]
+    bounds = [bisect_left(starts, end) for _, _, end in sentences]
+    counts = [high - low for low, high in zip([0, *bounds], bounds, strict=False)]
+    return Columns(
+        {
+            "sentence": list(chain.from_iterable(map(repeat, range(len(counts)), counts))),
+            "index": list(chain.from_iterable(map(range, counts))),
+            "start": starts,
+            "end": ends,
+            "token": words,
+            "pos": tags,
+        }
+    )
