@@ -159,7 +159,7 @@ def _add_article(
         text=[body],
         text_original=[original],
         repairs=[repairs],
-        minhash=[minhash(body)],
+        minhash=[minhash(body) if body.strip() else None],
     )
     rows.tables["sentences"].extend(
         **_keys(len(sentences), article_id, file_id, meta),
