@@ -106,26 +106,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "serve":
         return runners.serve(options, args.cron)
+    if args.command == "backfill" and args.start > args.end:
+        print("bulletins: --start is after --end", file=sys.stderr)
+        return 2
     runner = runners.task_runner(args.runner, args.workers, args.dask_address)
     try:
-        if args.command == "backfill":
-            if args.start > args.end:
-                print("bulletins: --start is after --end", file=sys.stderr)
-                return 2
-            if args.per_month:
-                summaries = etl.backfill_by_month.with_options(task_runner=runner)(
-                    options, args.start, args.end
-                )
-                print("\n\n".join(runners.describe(s) for s in summaries) or "every month was already done")
-                return 0 if all(s.accounted for s in summaries) else 1
-            summary = etl.backfill.with_options(task_runner=runner)(options, args.start, args.end)
-        else:
-            summary = etl.incremental.with_options(task_runner=runner)(options)
+        with runners.shared_api(args.runner):
+            if args.command == "backfill" and args.per_month:
+                summaries = etl.backfill_by_month(options, args.start, args.end, runner)
+            elif args.command == "backfill":
+                summaries = [etl.backfill.with_options(task_runner=runner)(options, args.start, args.end)]
+            else:
+                summaries = [etl.incremental.with_options(task_runner=runner)(options)]
     except LockTimeout as exc:
         print(f"bulletins: {exc}", file=sys.stderr)
         return 3
-    print(runners.describe(summary))
-    return 0 if summary.accounted else 1
+    print("\n\n".join(runners.describe(s) for s in summaries) or "every month was already done")
+    return 0 if all(s.accounted for s in summaries) else 1
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import stat
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -97,18 +98,29 @@ def _walk_local(base: str) -> Iterable[tuple[str, dict]]:
         return
     for folder, dirs, files in os.walk(base, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            dirs.remove(name)
+            path = os.path.join(folder, name)
+            yield path, {**_stat(path), "error": _link_error(path, base, "the folder ")}
         for name in sorted(files):
             if name.startswith("."):
                 continue
             path = os.path.join(folder, name)
             info = _stat(path)
-            if os.path.islink(path):
-                target = os.path.realpath(path)
-                if os.path.commonpath([target, os.path.realpath(base)]) != os.path.realpath(base):
-                    info["error"] = f"symlink to {target}, outside the input root: not followed"
-                elif not os.path.isfile(target):
-                    info["error"] = f"symlink to {target}, which is not a file"
+            if not os.path.islink(path) and not stat.S_ISREG(os.lstat(path).st_mode):
+                info["error"] = "not a regular file (pipe, socket or device): not read"
+            elif os.path.islink(path):
+                info["error"] = _link_error(path, base, "")
             yield path, info
+
+
+def _link_error(path: str, base: str, kind: str) -> str:
+    """Why a symlink is not followed: links are recorded, never read through."""
+    target, root = os.path.realpath(path), os.path.realpath(base)
+    where = (
+        "outside the input root" if os.path.commonpath([target, root]) != root else "inside the input root"
+    )
+    return f"symlink to {kind}{target}, {where}: not followed"
 
 
 def _stat(path: str) -> dict:
@@ -175,9 +187,17 @@ def plan(
     """Decide what a run does: which files to process, which rows to replace, which are missing.
 
     `force` (a backfill's date range) reprocesses every file of those dates whatever the
-    manifest says; `done_months` are months a resumed backfill already finished.
+    manifest says and leaves every other date alone; `done_months` are months a resumed
+    backfill already finished.
     """
     stored = _by_path(manifest)
+    if force is not None:
+        discovered = [f for f in discovered if force[0] <= f.issue_date <= force[1]]
+        stored_in_range = {
+            p for p, rows in stored.items() if force[0] <= _day(rows[0]["issue_date"]) <= force[1]
+        }
+    else:
+        stored_in_range = set(stored)
     done = set(done_months)
     jobs: dict[str, UnitJob] = defaultdict(lambda: UnitJob(month=""))
 
@@ -188,14 +208,21 @@ def plan(
     unchanged_paths, candidates = set(), []
     for f in discovered:
         old = stored.get(f.path, [])
-        forced = force is not None and force[0] <= f.issue_date <= force[1]
-        keep = month_of(f.issue_date) in done if forced else bool(old) and _same_stat(f, old)
+        keep = month_of(f.issue_date) in done if force else bool(old) and _same_stat(f, old)
         if keep:
             unchanged_paths.add(f.path)
         else:
             candidates.append(f)
 
-    owners = {row["file_id"] for path in unchanged_paths for row in stored[path] if row["status"] == "ok"}
+    # Content stays owned by every stored file not reprocessed now, including missing ones.
+    reprocessed = {f.path for f in candidates}
+    owners = {
+        r["file_id"]
+        for p, rows in stored.items()
+        if p not in reprocessed
+        for r in rows
+        if r["status"] == "ok"
+    }
     # A duplicate whose original is being replaced must stand on its own again.
     for path in sorted(unchanged_paths):
         rows = stored[path]
@@ -228,7 +255,9 @@ def plan(
 
     seen = {f.path for f in discovered}
     for path, rows in sorted(stored.items()):
-        if path in seen or not _under(path, roots) or all(r["status"] == "missing" for r in rows):
+        if path in seen or path not in stored_in_range or not _under(path, roots):
+            continue
+        if all(r["status"] == "missing" for r in rows):
             continue
         unit = job(month_of(rows[0]["issue_date"]))
         unit.drop_paths.add(path)
@@ -254,6 +283,10 @@ def batches(jobs: Sequence[UnitJob], target_bytes: int) -> list[list[UnitJob]]:
         packed[-1].append(unit)
         size += weight
     return packed
+
+
+def _day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _by_path(manifest: pa.Table) -> dict[str, list[dict]]:

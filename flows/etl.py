@@ -26,13 +26,14 @@ from flows import discover
 from flows.discover import Discovered, UnitJob
 from flows.warehouse import VERSION, Warehouse, WriterLock, month_of
 from transforms.dedupe import first_occurrences
-from transforms.pipeline import STAGES, FileRows, file_id_of, process_file
+from transforms.pipeline import STAGES, FileRows, file_id_of, process_file, quarantine
 from transforms.records import FileMeta
 from transforms.schema import CONTENT_TABLES, TABLES, to_arrow
 
 DEFAULT_BATCH_MB = 4.0
 DEFAULT_MAX_FILE_MB = 64.0
 STATUSES = ("ok", "duplicate", "quarantined", "missing")
+LINK_PENDING = "link-pending"
 
 
 @dataclass
@@ -105,15 +106,16 @@ def _write_unit(job: UnitJob, wh: Warehouse, run_id: str, max_file_bytes: int) -
     wh.replace_rows("files", job.month, files, pa.array(sorted(job.drop_paths), pa.string()), "path", run_id)
     summary.rows["files"] += files.num_rows
     summary.seconds["write"] += time.perf_counter() - began
-    for status, path, error in zip(
-        files.column("status").to_pylist(),
-        files.column("path").to_pylist(),
-        files.column("error").to_pylist(),
-        strict=True,
+    by_path: dict[str, set[str]] = {}
+    for status, path, member, error in zip(
+        *(files.column(c).to_pylist() for c in ("status", "path", "member", "error")), strict=True
     ):
-        summary.statuses[status] += 1
+        by_path.setdefault(path, set()).add(status)
         if status == "quarantined":
-            summary.quarantined.append((path, error))
+            summary.quarantined.append((f"{path}!{member}" if member else path, error))
+    # Accounting is per discovered file: an archive counts once, as its best member fared.
+    for statuses in by_path.values():
+        summary.statuses[next(s for s in STATUSES if s in statuses)] += 1
     mentions = rows.tables["mentions"].data
     for label, text in zip(mentions.get("label", []), mentions.get("normalized", []), strict=True):
         if label == "PERSON":
@@ -141,8 +143,8 @@ def _process_one(f: Discovered, max_file_bytes: int) -> FileRows:
 
 def _failed(f: Discovered, reason: str) -> FileRows:
     rows = FileRows()
-    record = discover.file_record(f, "quarantined", error=reason, file_id=f.file_id)
-    rows.tables["files"].extend(**{k: [v] for k, v in record.items()})
+    meta = FileMeta(f.path, f.issue_date, f.issue_date_source, mtime=f.mtime)
+    quarantine(rows, meta, f.file_id or file_id_of(f.path.encode()), f.size, reason)
     return rows
 
 
@@ -155,25 +157,21 @@ def _extend(into: FileRows, rows: FileRows) -> None:
 
 def _files_rows(rows: FileRows, job: UnitJob, wh: Warehouse, run_id: str) -> pa.Table:
     """The unit's new `files` rows; a row that did not change keeps the run that last changed it."""
+    new = rows.tables["files"].data
     records = [
-        dict(zip(rows.tables["files"].data, values, strict=True))
-        for values in zip(*rows.tables["files"].data.values(), strict=True)
+        dict(zip(new, values, strict=True)) for values in zip(*new.values(), strict=True)
     ] + job.records
+    columns = {name: [r.get(name) for r in records] for name in TABLES["files"].names}
+    columns["run_id"] = [run_id] * len(records)
+    # Round-trip through Arrow so stored and new rows compare as the same Python types.
+    fresh = to_arrow("files", columns).to_pylist()
     stored = wh.read_unit("files", job.month)
     previous = {(r["path"], r["member"]): r for r in stored.to_pylist()} if stored is not None else {}
-    for record in records:
-        record["run_id"] = run_id
-        old = previous.get((record["path"], record["member"]))
-        if old is not None and _same_row({**old, "run_id": run_id}, record):
-            record["run_id"] = old["run_id"]
-    columns = {name: [r.get(name) for r in records] for name in TABLES["files"].names}
+    for i, row in enumerate(fresh):
+        old = previous.get((row["path"], row["member"]))
+        if old is not None and {**old, "run_id": run_id} == row:
+            columns["run_id"][i] = old["run_id"]
     return to_arrow("files", columns)
-
-
-def _same_row(stored: dict, record: dict) -> bool:
-    return to_arrow("files", {k: [stored.get(k)] for k in TABLES["files"].names}).equals(
-        to_arrow("files", {k: [record.get(k)] for k in TABLES["files"].names})
-    )
 
 
 def is_transient_io_error(task, task_run, state) -> bool:
@@ -321,10 +319,14 @@ def _run(kind: str, options: RunOptions, date_range: tuple[dt.date, dt.date] | N
             len(plan.jobs),
             f" ({len(done)} months already done by an interrupted backfill)" if done else "",
         )
+        # A run killed between writing and linking leaves this marker: the next run links.
+        if plan.files_to_process:
+            wh.write_state(LINK_PENDING, {"run_id": run_id})
         totals = _run_batches(plan, options, run_id, wh, checkpoint, done)
         began = time.perf_counter()
-        if plan.files_to_process:
+        if wh.read_state(LINK_PENDING) is not None:
             link_duplicates(options.warehouse, run_id)
+            wh.drop_state(LINK_PENDING)
         seconds["link_duplicates"] = time.perf_counter() - began
         seconds.update({stage: totals.seconds[stage] for stage in (*STAGES, "write")})
         seconds["wall"] = time.perf_counter() - wall

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 
 import pyarrow.parquet as pq
+from prefect.logging.handlers import APILogWorker
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.etl import STATUSES, RunOptions, RunSummary, incremental
@@ -27,6 +33,45 @@ def task_runner(kind: str, workers: int, dask_address: str | None = None) -> Tas
     if dask_address:
         return DaskTaskRunner(address=dask_address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
+
+
+@contextmanager
+def shared_api(kind: str) -> Iterator[None]:
+    """Worker processes share the parent's Prefect API instead of each starting their own.
+
+    Without a configured API every process starts an ephemeral one (~200 MB, ~10 s); for the
+    process and Dask runners, start one here and hand its address to the workers.
+    """
+    url = get_current_settings().api.url
+    if kind == "thread":
+        yield
+        return
+    server = None
+    if not url:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer(port=_free_port())
+        server.start(timeout=get_current_settings().server.ephemeral.startup_timeout_seconds)
+        url = server.api_url
+    previous = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            yield
+    finally:
+        APILogWorker.drain_all(timeout=5)
+        if previous is None:
+            del os.environ["PREFECT_API_URL"]
+        else:
+            os.environ["PREFECT_API_URL"] = previous
+        if server is not None:
+            server.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def serve(options: RunOptions, cron: str) -> int:

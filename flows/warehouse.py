@@ -63,13 +63,13 @@ class Warehouse:
     def unit_path(self, table: str, month: str) -> str:
         return f"{self.root}/{table}/{PARTITION_KEY}={month}/{PART_NAME}"
 
-    def read_unit(self, table: str, month: str) -> pa.Table | None:
+    def read_unit(self, table: str, month: str, columns: list[str] | None = None) -> pa.Table | None:
         path = self.unit_path(table, month)
-        return self._read(path, TABLES[table]) if self.fs.exists(path) else None
+        return self._read(path, TABLES[table], columns) if self.fs.exists(path) else None
 
-    def _read(self, path: str, schema: pa.Schema) -> pa.Table:
+    def _read(self, path: str, schema: pa.Schema, columns: list[str] | None = None) -> pa.Table:
         with self.fs.open(path, "rb") as handle:
-            return pq.read_table(handle, schema=schema)
+            return pq.read_table(handle, schema=schema, columns=columns)
 
     def write_unit(self, table: str, month: str, rows: pa.Table, run_id: str) -> bool:
         """Write a unit atomically in canonical row order; False when the stored unit is identical."""
@@ -113,10 +113,10 @@ class Warehouse:
         if table == "runs":
             folder = f"{self.root}/runs"
             paths = sorted(self.fs.glob(f"{folder}/run-*.parquet")) if self.fs.exists(folder) else []
-            parts = [self._read(p, schema) for p in paths]
+            parts = [self._read(p, schema, columns) for p in paths]
         else:
-            parts = [self.read_unit(table, m) for m in self.months(table)]
-        parts = [p.select(columns) if columns else p for p in parts if p is not None]
+            parts = [self.read_unit(table, m, columns) for m in self.months(table)]
+        parts = [p for p in parts if p is not None]
         if not parts:
             empty = schema.empty_table()
             return empty.select(columns) if columns else empty
@@ -237,12 +237,16 @@ class WriterLock:
             fs.rm(self.path)
         record = json.dumps(self._record())
         if _is_local(fs):
+            # The record is complete before the lock appears: link() is atomic and exclusive.
+            temporary = f"{self.warehouse.root}/._lock.{uuid.uuid4().hex}.tmp"
+            with open(temporary, "w") as handle:
+                handle.write(record)
             try:
-                descriptor = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                os.link(temporary, self.path)
             except FileExistsError:
                 return False
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(record)
+            finally:
+                os.unlink(temporary)
             return True
         if fs.exists(self.path):
             return False

@@ -10,19 +10,22 @@ row with status `quarantined` and the reason.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from bisect import bisect_left
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
+from pathlib import PurePosixPath
 
 from transforms import dates, decode, entities, html, normalize, repair, segment
 from transforms.dedupe import minhash
 from transforms.records import Columns, FileMeta, Quarantined, Repair
 from transforms.schema import CONTENT_TABLES
 
-STAGES = ("decode", "repair", "normalize", "segment", "tokens", "entities")
+_WORD = re.compile(r"[^\W_]")
+STAGES = ("decode", "repair", "normalize", "segment", "tokens", "entities", "dedupe")
 
 
 @dataclass
@@ -56,7 +59,7 @@ def article_id_of(file_id: str, seq: int) -> str:
     """A stable article id: the same file content always yields the same ids.
 
     >>> article_id_of("ab" * 32, 0)
-    'a4f1dc7fc3c8a0a4'
+    '50b73e59d5b11547'
     """
     return hashlib.sha256(f"{file_id}:{seq}".encode()).hexdigest()[:16]
 
@@ -69,7 +72,7 @@ def process_file(raw: bytes, meta: FileMeta) -> FileRows:
         for name, member in decode.archive_members(raw, kind, meta.path):
             member_meta = replace(meta, member=name)
             if isinstance(member, Quarantined):
-                _quarantine(rows, b"", member_meta, str(member))
+                quarantine(rows, member_meta, file_id_of(b""), 0, str(member))
             else:
                 _process_document(rows, member, member_meta)
         return rows
@@ -80,6 +83,9 @@ def process_file(raw: bytes, meta: FileMeta) -> FileRows:
 def _process_document(rows: FileRows, raw: bytes, meta: FileMeta) -> None:
     kind = decode.sniff_format(meta.member or meta.path, raw)
     try:
+        if kind == "unsupported":
+            suffix = PurePosixPath(meta.member or meta.path).suffix
+            raise Quarantined(f"unsupported file type: {suffix or 'no extension'}: not a bulletin")
         with rows.timed("decode"):
             decoded = decode.decode_bytes(raw)
             title_hint, text = html.extract_html(decoded.text) if kind == "html" else (None, decoded.text)
@@ -91,10 +97,10 @@ def _process_document(rows: FileRows, raw: bytes, meta: FileMeta) -> None:
             simplified = normalize.to_simplified(stripped.text)
         with rows.timed("segment"):
             bulletin = segment.split_articles(simplified)
-        if not any(simplified[a.start : a.end].strip() for a in bulletin.articles):
+        if not any(_has_words(simplified[a.start : a.end]) for a in bulletin.articles):
             raise Quarantined("no article text left after removing boilerplate")
     except Quarantined as reason:
-        _quarantine(rows, raw, meta, str(reason), kind)
+        quarantine(rows, meta, file_id_of(raw), len(raw), str(reason), kind)
         return
     steps = (repaired.repairs, normalized.repairs, stripped.repairs)
     positions = final_positions(steps)
@@ -103,7 +109,7 @@ def _process_document(rows: FileRows, raw: bytes, meta: FileMeta) -> None:
     for span in bulletin.articles:
         body = simplified[span.start : span.end]
         title = span.title or (title_hint if len(bulletin.articles) == 1 else None)
-        if not body.strip() and not title:
+        if not _has_words(body) and not _has_words(title or ""):
             continue
         source = span.source or stripped.source
         inside = bisect_left(positions, span.end) - bisect_left(positions, span.start)
@@ -150,6 +156,8 @@ def _add_article(
     with rows.timed("entities"):
         found = entities.extract(body, sentences, tokens, meta.issue_date)
         dated = dates.resolve_date(dateline, meta.issue_date) if dateline else None
+    with rows.timed("dedupe"):
+        signature = minhash(body) if body.strip() else None
     rows.tables["articles"].extend(
         **_keys(1, article_id, file_id, meta),
         seq=[seq],
@@ -159,7 +167,7 @@ def _add_article(
         text=[body],
         text_original=[original],
         repairs=[repairs],
-        minhash=[minhash(body) if body.strip() else None],
+        minhash=[signature],
     )
     rows.tables["sentences"].extend(
         **_keys(len(sentences), article_id, file_id, meta),
@@ -198,9 +206,21 @@ def _file_columns(
     }
 
 
-def _quarantine(rows: FileRows, raw: bytes, meta: FileMeta, reason: str, kind: str | None = None) -> None:
+def _has_words(text: str) -> bool:
+    """Whether a text holds a letter, a digit or a Chinese character, not only punctuation.
+
+    >>> _has_words("…… ！？"), _has_words("会议")
+    (False, True)
+    """
+    return _WORD.search(text) is not None
+
+
+def quarantine(
+    rows: FileRows, meta: FileMeta, file_id: str, size: int, reason: str, kind: str | None = None
+) -> None:
+    """Add the one `files` row of a file that cannot be processed, with the reason."""
     rows.tables["files"].extend(
-        **_file_columns(meta, file_id_of(raw), len(raw), "quarantined", reason, kind),
+        **_file_columns(meta, file_id, size, "quarantined", reason, kind),
         encoding=[None],
         encoding_evidence=[None],
         repairs=[[]],
