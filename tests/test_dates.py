@@ -1,0 +1,60 @@
+"""transforms.dates: case files for resolve_date and find_dates, and the never-after-the-issue-date rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.dates import chinese_number, find_dates, resolve_date
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _cases(name: str) -> list[dict]:
+    return json.loads((CASES / name).read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", _cases("dates_resolve.json"), ids=lambda case: case["note"])
+def test_resolve_date_cases(case: dict) -> None:
+    resolved = resolve_date(case["input"], dt.date.fromisoformat(case["issue_date"]))
+    assert (resolved.isoformat() if resolved else None) == case["expected"]
+
+
+@pytest.mark.parametrize("case", _cases("dates_find.json"), ids=lambda case: case["note"])
+def test_find_dates_cases(case: dict) -> None:
+    found = find_dates(case["input"], dt.date.fromisoformat(case["issue_date"]))
+    assert [[m.text, m.label, m.normalized] for m in found] == case["expected"]
+    assert all(case["input"][m.start : m.end] == m.text for m in found)
+
+
+@given(
+    issue_date=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 12, 31)),
+    month=st.integers(1, 12),
+    day=st.integers(1, 31),
+)
+def test_a_date_without_year_is_never_after_the_issue_date(issue_date: dt.date, month: int, day: int) -> None:
+    resolved = resolve_date(f"{month}月{day}日", issue_date)
+    if resolved is None:  # only an impossible day (2月30日) has none
+        with pytest.raises(ValueError):
+            dt.date(2000, month, day)  # 2000 is a leap year: 2月29日 exists
+    else:
+        assert resolved <= issue_date
+        assert (resolved.month, resolved.day) == (month, day)
+        assert issue_date - resolved < dt.timedelta(days=366 * 4 + 1)
+
+
+@given(st.integers(1, 99))
+def test_chinese_numbers_read_back(number: int) -> None:
+    digits = "〇一二三四五六七八九"
+    tens, units = divmod(number, 10)
+    written = (
+        ("" if tens == 1 else digits[tens] if tens else "")
+        + ("十" if tens else "")
+        + (digits[units] if units or not tens else "")
+    )
+    assert chinese_number(written) == number

@@ -1,0 +1,70 @@
+"""transforms.gazetteer: place names, the longest-word patterns, posts, events and bodies."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.gazetteer import (
+    _alternation,
+    body_of_post,
+    find_events,
+    find_posts,
+    is_meeting,
+    normalize_place,
+)
+
+CASES = Path(__file__).parent / "cases"
+
+
+@pytest.mark.parametrize(
+    "case", json.loads((CASES / "entities_places.json").read_text("utf-8")), ids=lambda case: case["note"]
+)
+def test_place_cases(case: dict) -> None:
+    assert normalize_place(case["input"]) == case["expected"]
+
+
+@given(
+    st.lists(st.text(alphabet="市委省长副", min_size=1, max_size=4), min_size=1, max_size=8),
+    st.text("市委省长副"),
+)
+def test_alternation_matches_the_longest_word(words: list[str], text: str) -> None:
+    match = re.match(_alternation(words), text)
+    longest = max((w for w in words if text.startswith(w)), key=len, default=None)
+    assert (match.group() if match else None) == longest
+
+
+def test_posts_with_and_without_their_body() -> None:
+    found = [
+        surface for _, _, _, surface in find_posts("市委副书记、市长摆向阳主持，市人大常委会主任周树群出席")
+    ]
+    assert found == ["市委副书记", "市长", "市人大常委会主任"]
+
+
+def test_a_committee_is_not_a_member() -> None:
+    assert find_posts("成立专家委员会") == []
+
+
+def test_events_start_after_the_verb_that_opens_them() -> None:
+    found = [
+        name for _, _, _, name in find_events("楼阳生主持召开省委常委会会议，会议强调。在北京人民大会堂举行")
+    ]
+    assert found == ["省委常委会会议"]
+
+
+def test_meetings_and_campaigns() -> None:
+    assert is_meeting("全省经济工作会议") and not is_meeting("党史学习教育")
+
+
+def test_the_body_named_by_a_post() -> None:
+    assert [body_of_post(p) for p in ("市委书记", "商丘市委书记", "市长", "总经理")] == [
+        "市委",
+        "商丘市委",
+        None,
+        None,
+    ]

@@ -1,0 +1,30 @@
+"""transforms.roles: who did what in which post, at which meeting, when (case file entities_roles.json)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from transforms.entities import extract
+from transforms.segment import split_sentences, tokenize
+
+CASES = Path(__file__).parent / "cases"
+COLUMNS = ("person", "positions", "organization", "action", "event", "date")
+
+
+@pytest.mark.parametrize(
+    "case", json.loads((CASES / "entities_roles.json").read_text("utf-8")), ids=lambda case: case["note"]
+)
+def test_role_cases(case: dict) -> None:
+    text = case["input"]
+    sentences = split_sentences(text)
+    roles = extract(
+        text, sentences, tokenize(text, sentences), dt.date.fromisoformat(case["issue_date"])
+    ).roles.data
+    rows = [list(row) for row in zip(*(roles.get(column, []) for column in COLUMNS), strict=True)]
+    for row in rows:
+        row[-1] = row[-1].isoformat()
+    assert rows == case["expected"]

@@ -1,0 +1,268 @@
+"""Lexicons and the patterns built from them: posts, bodies, places, events, titles, quotes, actions.
+
+The tables live in resources/ (lexicon_*.json|tsv|txt, places_divisions.tsv); this module loads each
+once and turns it into compiled patterns (tries, so that the longest word wins and the regex engine
+tries only words that share what it has read). The mention finders return (start, end, label,
+normalized) tuples and look at nothing but the text.
+
+>>> normalize_place("商丘"), normalize_place("河南商丘"), normalize_place("商丘市睢阳区")
+('河南省商丘市', '河南省商丘市', '河南省商丘市睢阳区')
+>>> find_titles("学习《条例》，“我为群众办实事”")
+[(2, 6, 'DOCUMENT', '条例'), (7, 16, 'QUOTE', '我为群众办实事')]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache, lru_cache
+from importlib.resources import files
+
+Found = tuple[int, int, str, str]
+
+_TITLE = re.compile(r"《([^《》\n]{1,80})》|“([^“”\n]{1,60})”")
+_CLAUSE_END = "，。；：、！？“”《》（）()\n"
+_EVENT_TRIGGERS = re.compile(
+    r".*(?:召开|举行|举办|出席|参加|列席|主持|开展|启动|组织|召集|主办|承办|在|于|了|的)"
+)
+
+
+def _resource(name: str) -> str:
+    return files("transforms").joinpath(f"resources/{name}").read_text("utf-8")
+
+
+def _lines(name: str) -> list[str]:
+    return [line for line in _resource(name).splitlines() if line and not line.startswith("#")]
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex matching any of `words`, the longest where several match, built as a trie so that
+    the engine tries only the words sharing what it has read so far.
+
+    >>> _alternation(["市委", "市长", "市"])
+    '(?:市(?:委|长)?)'
+    >>> re.fullmatch(_alternation(["市委副书记", "市长"]), "市委副书记") is not None
+    True
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return f"(?:{_branches(trie)})"
+
+
+def _branches(node: dict) -> str:
+    choices = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
+    if not choices:
+        return ""
+    if "" not in node:
+        return choices[0] if len(choices) == 1 else "(?:" + "|".join(choices) + ")"
+    if len(choices) == 1 and len(choices[0]) == 1:
+        return choices[0] + "?"
+    return "(?:" + "|".join(choices) + ")?"
+
+
+def _lead(*word_lists: list[str]) -> str:
+    """A lookahead for the first characters of the words: the engine skips every other position fast.
+
+    >>> _lead(["市委", "省委"], ["副"])
+    '(?=[副市省])'
+    """
+    return "(?=[" + "".join(sorted({re.escape(w[0]) for words in word_lists for w in words})) + "])"
+
+
+@cache
+def officialdom() -> dict[str, list[str]]:
+    """The levels, bodies, posts and central bodies of resources/lexicon_officialdom.json."""
+    return json.loads(_resource("lexicon_officialdom.json"))
+
+
+@cache
+def divisions() -> dict[str, str]:
+    """Every division name, full or short, → its full name with its province's (河南省商丘市).
+
+    A short name shared by a province and a prefecture (吉林, 海南) is read as the province.
+    """
+    rows = [line.split("\t") for line in _lines("places_divisions.tsv")]
+    full: dict[str, str] = {}
+    for name, short, province in rows:
+        full[name] = full[short] = province + name if province else name
+    for name, short, province in rows:
+        if not province:
+            full[short] = name
+    return full
+
+
+@cache
+def _place_names() -> re.Pattern[str]:
+    return re.compile(_alternation(list(divisions())))
+
+
+@lru_cache(maxsize=1 << 14)
+def normalize_place(text: str) -> str:
+    """Full form of a place: its leading division names expanded (商丘 → 河南省商丘市).
+
+    What follows them is kept after a full name (商丘市睢阳区); after a short name it may be another
+    place of the same name (朝阳区 is not 辽宁省朝阳市), so the text is then kept as written.
+
+    >>> normalize_place("朝阳区"), normalize_place("北京市朝阳区"), normalize_place("海南")
+    ('朝阳区', '北京市朝阳区', '海南省')
+    """
+    names, table = _place_names(), divisions()
+    position, full, last = 0, "", ""
+    while match := names.match(text, position):
+        expanded = table[match.group()]
+        if full and not expanded.startswith(full):
+            break
+        full, last, position = expanded, match.group(), match.end()
+    if not full or (position < len(text) and not expanded_full(last)):
+        return text
+    return full + text[position:]
+
+
+def find_places(text: str) -> list[Found]:
+    """LOC candidates: the division names of the gazetteer, normalized.
+
+    >>> find_places("商丘在河南")
+    [(0, 2, 'LOC', '河南省商丘市'), (3, 5, 'LOC', '河南省')]
+    """
+    return [(m.start(), m.end(), "LOC", normalize_place(m.group())) for m in _place_names().finditer(text)]
+
+
+def expanded_full(name: str) -> bool:
+    """Whether a division name is written in full (ends with its level word).
+
+    >>> expanded_full("商丘市"), expanded_full("商丘")
+    (True, False)
+    """
+    return name.endswith(("省", "市", "自治区", "特别行政区", "自治州", "地区", "盟", "林区"))
+
+
+@cache
+def post_pattern() -> re.Pattern[str]:
+    """Posts: `[level body][党组|党委][常务][副|代]post`, or a post that stands alone (市领导, 总理)."""
+    lexicon = officialdom()
+    prefixes = ["党组", "党委", "党工委", "常务", "副", "代"]
+    lead = _lead(lexicon["standalone_posts"], lexicon["levels"], lexicon["posts"], prefixes)
+    body = _alternation(lexicon["levels"]) + _alternation(lexicon["bodies"])
+    post = _alternation(lexicon["posts"])
+    standalone = _alternation(lexicon["standalone_posts"])
+    return re.compile(
+        f"{lead}(?:{standalone}|(?:{body})?(?:党组|党委|党工委)?(?:常务)?(?:副|代)?{post})(?!会|员会)"
+    )
+
+
+def find_posts(text: str) -> list[Found]:
+    """POSITION candidates from the post lexicon.
+
+    >>> [found[3] for found in find_posts("市委副书记、市长摆向阳主持")]
+    ['市委副书记', '市长']
+    """
+    return [(m.start(), m.end(), "POSITION", m.group()) for m in post_pattern().finditer(text)]
+
+
+def find_titles(text: str) -> list[Found]:
+    """Titles in 《》 (DOCUMENT) and quoted phrases in “” (QUOTE), normalized to what is inside."""
+    return [
+        (m.start(), m.end(), "DOCUMENT" if m.group(1) else "QUOTE", (m.group(1) or m.group(2)).strip())
+        for m in _TITLE.finditer(text)
+    ]
+
+
+@cache
+def events() -> dict:
+    """Meeting and campaign words, generic openers and minimum name length (lexicon_events.json)."""
+    return json.loads(_resource("lexicon_events.json"))
+
+
+@cache
+def event_pattern() -> re.Pattern[str]:
+    """A meeting or campaign word ending an event name, or a quoted name followed by a campaign word."""
+    lexicon = events()
+    lead = _lead(["“"], lexicon["meetings"], lexicon["campaigns"])
+    return re.compile(
+        f"{lead}(?:(?P<quoted>“[^“”\\n]{{2,30}}”){_alternation(lexicon['quoted_campaigns'])}"
+        f"|(?P<meeting>{_alternation(lexicon['meetings'])})(?!室|厅|堂|中心|馆)"
+        f"|(?P<campaign>{_alternation(lexicon['campaigns'])}))"
+    )
+
+
+def find_events(text: str) -> list[Found]:
+    """Named meetings and campaigns (EVENT): the clause words before the meeting word, after the last
+    verb that opens a name (召开, 出席, 在 …), when they are not generic.
+
+    >>> find_events("10月8日下午，全市深化全国文明城市创建工作推进会召开。会议强调")
+    [(8, 25, 'EVENT', '全市深化全国文明城市创建工作推进会')]
+    """
+    lexicon = events()
+    openers = tuple(lexicon["generic_openers"])
+    found = []
+    for match in event_pattern().finditer(text):
+        if match.group("quoted"):
+            found.append((match.start(), match.end(), "EVENT", match.group()))
+            continue
+        start = match.start()
+        while start > 0 and start > match.start() - 40 and text[start - 1] not in _CLAUSE_END:
+            start -= 1
+        opened = _EVENT_TRIGGERS.match(text, start, match.start())
+        start = opened.end() if opened else start
+        name = text[start : match.start()]
+        shortest = lexicon["min_name"] if match.group("meeting") else lexicon["min_campaign_name"]
+        if len(name) >= shortest and not name.startswith(openers):
+            found.append((start, match.end(), "EVENT", text[start : match.end()]))
+    return found
+
+
+def is_meeting(name: str) -> bool:
+    """Whether an event name is a meeting (it ends with a meeting word) rather than a campaign.
+
+    >>> is_meeting("全市深化全国文明城市创建工作推进会"), is_meeting("党史学习教育")
+    (True, False)
+    """
+    return name.endswith(tuple(events()["meetings"]))
+
+
+@cache
+def actions() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The action words and the action each one records (发表重要讲话 → 讲话)."""
+    recorded = dict(line.split("\t") for line in _lines("lexicon_actions.tsv"))
+    return re.compile(_alternation(list(recorded))), recorded
+
+
+@cache
+def _set_phrases() -> re.Pattern[str]:
+    return re.compile(_alternation(_lines("lexicon_set_phrases.txt")))
+
+
+def find_set_phrases(text: str) -> list[tuple[int, int]]:
+    """Where set phrases lie (chengyu, bulletin slogans): no entity is found inside one.
+
+    >>> find_set_phrases("汇聚起崇德向善、文明和谐的磅礴力量")
+    [(3, 7), (8, 12)]
+    """
+    return [match.span() for match in _set_phrases().finditer(text)]
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """Chinese surnames, single and compound."""
+    return frozenset(_lines("lexicon_surnames.txt"))
+
+
+@cache
+def _body_at_start() -> re.Pattern[str]:
+    lexicon = officialdom()
+    places = _place_names().pattern
+    return re.compile(f"{places}?" + _alternation(lexicon["levels"]) + _alternation(lexicon["bodies"]))
+
+
+def body_of_post(post: str) -> str | None:
+    """The body a post names before the post itself, if it does.
+
+    >>> [body_of_post(post) for post in ("市委副书记", "商丘市委书记", "市人大常委会主任", "市长")]
+    ['市委', '商丘市委', '市人大常委会', None]
+    """
+    match = _body_at_start().match(post)
+    return match.group() if match and match.end() < len(post) else None

@@ -1,0 +1,165 @@
+"""Roles: one row per person acting in a post — who, which posts, which body, did what, at which event, when.
+
+Read from the mentions of one article, sentence by sentence:
+- a person's posts are the POSITION mentions written right before the name, chained by `、`
+  (`市委副书记、市长摆向阳`); a GOV or ORG written right before the posts is the organization, else
+  the body the first post names (`市人大常委会主任` → 市人大常委会);
+- names joined by `、`, 和, 及 or 与 form a list; a name without posts of its own takes those of the
+  name before it (`市领导张家明、王全周、…`), and a person named without posts keeps those stated
+  earlier in the article;
+- the action is every action word (resources/lexicon_actions.tsv) between the list and the end of
+  the clause, before any other name (`…周树群出席。`, `王全周对…进行了安排部署`);
+- the event is the first meeting (an EVENT named by a meeting word) of the sentence, else the last
+  one before it; the date is the first DATE or TIME of the sentence that names a day, else the last
+  one before it, else the issue date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from transforms import gazetteer
+from transforms.records import Columns
+
+ATOMIC = frozenset({"PERSON", "POSITION", "GOV", "ORG", "LOC", "DATE", "TIME"})
+_CLAUSE_END = re.compile(r"[，。；！？：\n]")
+_JOINERS = frozenset({"、", "和", "及", "与", "以及"})
+
+
+class Found(Protocol):
+    """What roles need of a mention (`transforms.entities.Mention` has it)."""
+
+    start: int
+    end: int
+    label: str
+    normalized: str
+
+
+@dataclass(slots=True)
+class Member:
+    """A person in a list, with the posts and organization stated for them, and where that starts."""
+
+    person: Found
+    positions: list[str]
+    organization: str | None
+    first: int
+
+
+def find_roles(
+    text: str, sentences: Sequence[tuple[int, int, int]], mentions: Sequence[Found], issue_date: dt.date
+) -> Columns:
+    """The roles table columns of one article from its sentences and (sorted) mentions."""
+    atomic = [m for m in mentions if m.label in ATOMIC]
+    starts = [m.start for m in atomic]
+    meetings = [m for m in mentions if m.label == "EVENT" and gazetteer.is_meeting(m.normalized)]
+    dated = [(m.start, day) for m in atomic if m.label in ("DATE", "TIME") and (day := _day(m.normalized))]
+    sentence_starts = [first for _, first, _ in sentences]
+    known: dict[str, tuple[list[str], str | None]] = {}
+    rows: list[tuple] = []
+    for number in sorted(
+        {max(bisect_right(sentence_starts, m.start) - 1, 0) for m in atomic if m.label == "PERSON"}
+    ):
+        _, first, last = sentences[number]
+        inside = atomic[bisect_left(starts, first) : bisect_left(starts, last)]
+        event = _nearest(meetings, first, last, lambda m: m.start)
+        dated_at = _nearest(dated, first, last, lambda pair: pair[0])
+        day = dated_at[1] if dated_at else issue_date
+        for run in _runs(text, inside):
+            for member in run:
+                surface = text[member.person.start : member.person.end]
+                if member.positions:
+                    known.setdefault(surface, (member.positions, member.organization))
+                else:
+                    member.positions, member.organization = known.get(surface, ([], None))
+            for action in _actions(text, run[-1].person.end, last, inside):
+                rows += [(number, member, action, event.normalized if event else None, day) for member in run]
+    return _columns(text, rows)
+
+
+def _day(normalized: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(normalized[:10])
+    except ValueError:
+        return None
+
+
+def _nearest(items: list, first: int, last: int, start_of: Callable) -> Any:
+    """The first item starting in [first, last), else the last one starting before `first`, else None."""
+    before = None
+    for item in items:
+        start = start_of(item)
+        if start >= last:
+            break
+        if start >= first:
+            return item
+        before = item
+    return before
+
+
+def _runs(text: str, inside: list[Found]) -> list[list[Member]]:
+    """The persons of a sentence with their posts, grouped into lists joined by 、/和/及/与."""
+    runs: list[list[Member]] = []
+    for index, mention in enumerate(inside):
+        if mention.label != "PERSON":
+            continue
+        member = _member(text, inside, index)
+        previous = runs[-1][-1] if runs else None
+        if previous and text[previous.person.end : member.first] in _JOINERS:
+            if not member.positions:
+                member.positions, member.organization = previous.positions, previous.organization
+            runs[-1].append(member)
+        else:
+            runs.append([member])
+    return runs
+
+
+def _member(text: str, inside: list[Found], index: int) -> Member:
+    """A person with the posts written right before the name, and their organization."""
+    person = inside[index]
+    positions: list[str] = []
+    first = person.start
+    index -= 1
+    while index >= 0:
+        before = inside[index]
+        gap = text[before.end : first]
+        if before.label != "POSITION" or not (gap == "" or (gap == "、" and positions)):
+            break
+        positions.insert(0, before.normalized)
+        first = before.start
+        index -= 1
+    organization = None
+    if positions and index >= 0 and inside[index].label in ("GOV", "ORG") and inside[index].end == first:
+        organization, first = inside[index].normalized, inside[index].start
+    elif positions:
+        organization = gazetteer.body_of_post(positions[0])
+    return Member(person, positions, organization, first)
+
+
+def _actions(text: str, start: int, last: int, inside: list[Found]) -> list[str]:
+    """Action words from `start` to the end of the clause, stopping at the next name."""
+    clause_end = _CLAUSE_END.search(text, start, last)
+    end = clause_end.start() if clause_end else last
+    end = min([m.start for m in inside if m.label == "PERSON" and start <= m.start < end] + [end])
+    pattern, recorded = gazetteer.actions()
+    return list(dict.fromkeys(recorded[m.group()] for m in pattern.finditer(text, start, end)))
+
+
+def _columns(text: str, rows: list[tuple]) -> Columns:
+    columns = Columns()
+    columns.extend(
+        sentence=[number for number, *_ in rows],
+        start=[member.person.start for _, member, *_ in rows],
+        end=[member.person.end for _, member, *_ in rows],
+        person=[text[member.person.start : member.person.end] for _, member, *_ in rows],
+        positions=[list(member.positions) for _, member, *_ in rows],
+        organization=[member.organization for _, member, *_ in rows],
+        action=[action for _, _, action, *_ in rows],
+        event=[event for *_, event, _ in rows],
+        date=[day for *_, day in rows],
+    )
+    return columns
