@@ -1,0 +1,1 @@
+"""Benchmarks, quality evaluations and model-building scripts: run `python -m bench.<name>` from the root."""
