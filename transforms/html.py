@@ -1,0 +1,217 @@
+"""HTML page → (title, main text): the article body without navigation, scripts, widgets or editor lines.
+
+The page is parsed with the standard library's `html.parser` (no XML parser, so no external entity is
+ever resolved) into a light element tree. Scripts, styles and similar elements go with their content;
+so do elements whose class or id names navigation, sharing, comments or editor blocks. The body is
+the element whose paragraphs hold the most text that is not link text (each paragraph counts for its
+parent and half for its grandparent; a class or id naming the article body doubles the score). Its
+paragraphs are joined with blank lines; share-widget and editor lines inside it are dropped. The title
+is ``og:title``, else ``<title>`` without the site name, else the first ``<h1>``, without a media label such
+as ``[视频]``. Tables: resources/html_residue.json.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from html.parser import HTMLParser
+
+from transforms.normalize import is_boilerplate_line
+from transforms.repair_html import tag_names
+
+MIN_BODY = 30
+"""Characters of paragraph text below which the whole page body is taken instead of one element."""
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+_TOKEN = re.compile(r"[^a-z0-9]+")
+_SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-|–—]\s).*$")
+
+
+@dataclass(eq=False, slots=True)
+class Element:
+    """A parsed element: its tag, its class and id (lower case), its children (elements and text)."""
+
+    tag: str
+    marks: str = ""
+    parent: Element | None = None
+    children: list[Element | str] = field(default_factory=list)
+
+
+@cache
+def _roles() -> dict[str, frozenset[str]]:
+    return tag_names()
+
+
+class _TreeBuilder(HTMLParser):
+    """Build the element tree; keep the title and ``og:title``; skip dropped elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("root")
+        self.stack = [self.root]
+        self.skipping: list[str] = []
+        self.title: list[str] = []
+        self.og_title: str | None = None
+        self.in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "meta" and values.get("property") == "og:title" and values.get("content"):
+            self.og_title = values["content"]
+        if self.skipping or tag in _roles()["dropped"]:
+            self.skipping += [tag] if tag in _roles()["dropped"] else []
+            return
+        if tag == "title":
+            self.in_title = True
+            return
+        if tag in _roles()["block"] and self.stack[-1].tag == "p":
+            self.stack.pop()
+        if tag == "li" and self.stack[-1].tag == "li":
+            self.stack.pop()
+        marks = f"{values.get('class') or ''} {values.get('id') or ''}".lower()
+        element = Element(tag, marks.strip(), self.stack[-1])
+        self.stack[-1].children.append(element)
+        if tag not in _roles()["void"]:
+            self.stack.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping:
+            if tag == self.skipping[-1]:
+                self.skipping.pop()
+            return
+        if tag == "title":
+            self.in_title = False
+            return
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+        elif not self.skipping:
+            self.stack[-1].children.append(data)
+
+
+def _is_boilerplate(element: Element) -> bool:
+    """Navigation, sharing, comment or editor containers, by tag or by class and id."""
+    if element.tag in ("nav", "header", "footer", "aside", "form"):
+        return True
+    roles = _roles()
+    tokens = set(_TOKEN.split(element.marks))
+    return bool(tokens & roles["boilerplate_tokens"]) or any(
+        w in element.marks for w in roles["boilerplate_words"]
+    )
+
+
+def _paragraphs(element: Element) -> list[str]:
+    """The text of an element, one string per paragraph (block elements and ``<br>`` separate them)."""
+    out: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        text = _SPACE.sub(" ", "".join(current)).strip()
+        if text:
+            out.append(text)
+        current.clear()
+
+    def walk(node: Element) -> None:
+        for child in node.children:
+            if isinstance(child, str):
+                current.append(child)
+            elif not _is_boilerplate(child):
+                breaks = child.tag in _roles()["block"] or child.tag in _roles()["breaks"]
+                if breaks:
+                    flush()
+                walk(child)
+                if breaks:
+                    flush()
+
+    walk(element)
+    flush()
+    return out
+
+
+def _text_length(element: Element, in_link: bool = False) -> tuple[int, int]:
+    """(characters of text, characters of link text) inside an element, boilerplate left out."""
+    total = links = 0
+    for child in element.children:
+        if isinstance(child, str):
+            size = len(_SPACE.sub("", child))
+            total += size
+            links += size if in_link else 0
+        elif not _is_boilerplate(child):
+            inner, inner_links = _text_length(child, in_link or child.tag == "a")
+            total += inner
+            links += inner_links
+    return total, links
+
+
+def _body(root: Element) -> Element:
+    """The element whose paragraphs hold the most non-link text."""
+    scores: dict[int, float] = {}
+    elements: dict[int, Element] = {}
+
+    def visit(element: Element) -> None:
+        for child in element.children:
+            if isinstance(child, str) or _is_boilerplate(child):
+                continue
+            if child.tag == "p":
+                total, links = _text_length(child)
+                weight = 2.0 if any(w in element.marks for w in _roles()["content_words"]) else 1.0
+                for ancestor, share in ((element, 1.0), (element.parent, 0.5)):
+                    if ancestor is not None:
+                        elements[id(ancestor)] = ancestor
+                        scores[id(ancestor)] = (
+                            scores.get(id(ancestor), 0.0) + (total - links) * share * weight
+                        )
+            visit(child)
+
+    visit(root)
+    if not scores or max(scores.values()) < MIN_BODY:
+        return root
+    return elements[max(scores, key=lambda key: scores[key])]
+
+
+def _clean_title(title: str) -> str | None:
+    title = _SPACE.sub(" ", title).strip()
+    labels = "|".join(map(re.escape, _roles()["title_labels"]))
+    title = re.sub(f"^[\\[【](?:{labels})[\\]】]\\s*", "", title)
+    return title or None
+
+
+def _title(builder: _TreeBuilder) -> str | None:
+    if builder.og_title:
+        return _clean_title(builder.og_title)
+    if "".join(builder.title).strip():
+        return _clean_title(_SITE_SUFFIX.sub("", "".join(builder.title).strip()))
+    headings: list[Element] = []
+
+    def find(element: Element) -> None:
+        for child in element.children:
+            if isinstance(child, Element):
+                if child.tag == "h1":
+                    headings.append(child)
+                find(child)
+
+    find(builder.root)
+    return _clean_title(" ".join(_paragraphs(headings[0]))) if headings else None
+
+
+def extract_html(html: str) -> tuple[str | None, str]:
+    """(title, main text with paragraphs separated by blank lines) of an HTML page.
+
+    >>> page = ('<html><head><title>[视频]会议召开_新闻频道_央视网</title>'
+    ...         '<script>var a="<p>x</p>";</script></head><body><div class="nav"><a href="/">首页</a></div>'
+    ...         '<div id="content_area"><p><strong>央视网消息</strong>：会议召开。</p>'
+    ...         '<p>第二段&nbsp;内容。</p></div><div class="zebian">编辑：杨书杰</div>'
+    ...         '<div class="share">分享到</div></body></html>')
+    >>> extract_html(page)
+    ('会议召开', '央视网消息：会议召开。\\n\\n第二段\\xa0内容。')
+    """
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    paragraphs = [p for p in _paragraphs(_body(builder.root)) if not is_boilerplate_line(p)]
+    return _title(builder), "\n\n".join(paragraphs)

@@ -1,0 +1,343 @@
+"""UTF-8 bytes decoded with the wrong codec: reversed, including bytes the wrong decoder dropped.
+
+- UTF-8 read as GBK (cp936): ``涓婃捣甯傞暱瀹佸尯`` is ``上海市长宁区``. Three UTF-8 bytes per character
+  give one and a half GBK pairs; a byte left without a partner before an ASCII byte became ``?``.
+- UTF-8 read as Latin-1 or cp1252: ``å¹´`` is ``年``; the five bytes cp1252 lacks became ``?``.
+
+A run of such characters is re-encoded to the bytes the wrong decoder read and decoded as UTF-8; the
+longest stretches that decode are repaired, clean text around them is left. A lost byte is a
+continuation byte, so the character it ended is one of a few dozen (five for cp1252) and the
+character language model picks it from its neighbours (U+FFFD when it is not sure).
+
+Clean text must stay, so a stretch must decode to CJK text (or, read as Latin-1, to Latin letters:
+``×”`` is not Hebrew); a GBK stretch must also decode to commoner characters than it shows and be
+far likelier to the model, and one of fewer than two CJK characters (``脳`` for ``×``) is repaired
+only beside another repair in its line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from itertools import product
+
+from transforms.records import Repair, Repaired
+from transforms.repair_charlm import (
+    CONFIDENT,
+    Item,
+    char_lm,
+    context_after,
+    context_before,
+    fill_lost,
+    plausibility,
+)
+from transforms.repair_codec import LOST, gbk_code
+from transforms.repair_log import repaired
+
+ACCEPT = 8.0
+"""Nats the decoded text must gain over the run as found for a GBK run to be repaired."""
+PROBE = 40
+"""Characters decoded from a signature character before the whole run around it is searched: a real
+run decodes from there on, clean text fails at once."""
+CP1252_LOST = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+"""Bytes cp1252 has no character for: what a ``?`` inside a cp1252 run stood for."""
+_CP1252_EXTRA = "".join(bytes((b,)).decode("cp1252") for b in range(0x80, 0xA0) if b not in CP1252_LOST)
+
+ByteItem = int | None
+
+
+def _length(lead: int) -> int:
+    """Bytes in the UTF-8 sequence `lead` starts (0 when it cannot start one)."""
+    if lead < 0x80:
+        return 1
+    if 0xC2 <= lead <= 0xDF:
+        return 2
+    if 0xE0 <= lead <= 0xEF:
+        return 3
+    return 4 if 0xF0 <= lead <= 0xF4 else 0
+
+
+def decoded_prefix(
+    data: list[ByteItem], start: int = 0, lost_values: tuple[int, ...] | None = None
+) -> list[tuple[int, Item]]:
+    """Decode UTF-8 from data[start:] as far as it is valid: each character (or, where bytes are
+    unknown (None), the candidates it could be) with the offset it ends at. A character may miss one
+    byte, or several when `lost_values` (what a lost byte can have been) is given.
+
+    >>> [(end, item) for end, item in decoded_prefix(list("上海".encode()) + [0xB0])]
+    [(3, '上'), (6, '海')]
+    >>> "路" in decoded_prefix([0xE8, 0xB7, None])[0][1]
+    True
+    """
+    items: list[tuple[int, Item]] = []
+    i = start
+    while i < len(data):
+        lead = data[i]
+        size = _length(lead) if lead is not None else 0
+        body = data[i : i + size]
+        if not size or len(body) < size or (body.count(None) > 1 and lost_values is None):
+            break
+        if None in body:
+            candidates = _fill(body, lost_values)
+            if not candidates:
+                break
+            items.append((i + size, candidates))
+        else:
+            try:
+                items.append((i + size, bytes(body).decode("utf-8")))  # type: ignore[arg-type]
+            except UnicodeDecodeError:
+                break
+        i += size
+    return items
+
+
+def _fill(body: list[ByteItem], lost_values: tuple[int, ...] | None) -> tuple[str, ...]:
+    """The characters `body` can decode to, its unknown bytes taken from `lost_values` (or from
+    every continuation byte)."""
+    gaps = [j for j, b in enumerate(body) if b is None]
+    options = lost_values or tuple(range(0x80, 0xC0))
+    out = []
+    for values in product(options, repeat=len(gaps)):
+        filled = list(body)
+        for gap, value in zip(gaps, values, strict=True):
+            filled[gap] = value
+        try:
+            out.append(bytes(filled).decode("utf-8"))  # type: ignore[arg-type]
+        except UnicodeDecodeError:
+            continue
+    return tuple(out)
+
+
+def _printable(items: list[Item]) -> bool:
+    """Decoded characters are assigned, visible characters (not controls or unassigned code points)."""
+    return all(
+        unicodedata.category(c)[0] not in "C" or c in "\t\n\r"
+        for item in items
+        if isinstance(item, str)
+        for c in item
+    )
+
+
+@cache
+def gbk_trigger() -> tuple[str, str]:
+    """(characters, condition) where UTF-8 read as GBK shows: the characters a cp936 decoder makes of a
+    UTF-8 lead byte and a continuation byte."""
+    chars = {
+        code.decode("gb18030")
+        for lead in (*range(0xE2, 0xEA), 0xEF)
+        for trail in range(0x80, 0xC0)
+        if (code := bytes((lead, trail))) and _decodes(code)
+    }
+    return re.escape("".join(sorted(chars))), ""
+
+
+@cache
+def _gbk_signature() -> re.Pattern[str]:
+    return re.compile(f"[{gbk_trigger()[0]}]")
+
+
+def _decodes(code: bytes) -> bool:
+    try:
+        code.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+LATIN1_TRIGGER = ("\u00c2-\u00f4", f"(?=[\u0080-\u00bf{re.escape(_CP1252_EXTRA)}])")
+"""(characters, condition after one of them) where UTF-8 read as Latin-1 shows: a lead byte and a
+continuation byte."""
+_LATIN1_SIGNATURE = re.compile(f"[{LATIN1_TRIGGER[0]}]{LATIN1_TRIGGER[1]}")
+_LATIN1_RUN = re.compile(
+    f"[\u0080-\u00ff{re.escape(_CP1252_EXTRA)}](?:[\u0080-\u00ff{re.escape(_CP1252_EXTRA)}?\ufffd])*"
+)
+
+
+def _continues(text: str, position: int) -> bool:
+    """The character at `position` can finish the UTF-8 sequence a signature character starts: a lost
+    byte, ``€`` (the single continuation byte 0x80), or a pair of one continuation byte and then a
+    byte that can begin the next character (a signature character holds a three-byte lead and one
+    continuation, so exactly one more follows)."""
+    char = text[position : position + 1]
+    if char in LOST or char == "€":
+        return bool(char)
+    code = gbk_code(char)
+    return code is not None and len(code) == 2 and 0x80 <= code[0] <= 0xBF and not 0x80 <= code[1] <= 0xBF
+
+
+def _gbk_run(text: str, position: int) -> tuple[int, int]:
+    """The maximal run of GBK-pair characters (and lost bytes) around `position`."""
+
+    def member(char: str) -> bool:
+        code = gbk_code(char)
+        return char in LOST or (char >= "\x80" and code is not None and (len(code) == 2 or char == "€"))
+
+    start = position
+    while start > 0 and member(text[start - 1]):
+        start -= 1
+    end = position
+    while end < len(text) and member(text[end]):
+        end += 1
+    while start < end and text[start] in LOST:
+        start += 1
+    return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    """text[start:end] decodes as UTF-8 to `items` (candidates where a byte was lost)."""
+
+    start: int
+    end: int
+    items: list[Item]
+
+
+def _wide(item: Item) -> bool:
+    """A decoded character only mojibake of CJK text explains: three UTF-8 bytes or more (a clean
+    character whose code happens to spell a two-byte sequence, such as 模 → ģ, does not count)."""
+    return not isinstance(item, str) or item >= "\u0800"
+
+
+def _non_ascii(item: Item) -> bool:
+    return not isinstance(item, str) or item >= "\x80"
+
+
+def _latin(item: Item) -> bool:
+    """A decoded character of mojibake'd Latin text (é from Ã©), beside CJK."""
+    return _wide(item) or "\u00c0" <= item <= "\u024f"  # type: ignore[operator]
+
+
+def stretches(
+    text: str,
+    start: int,
+    end: int,
+    encode: Callable[[str], list[ByteItem]],
+    counts: Callable[[Item], bool],
+    lost_values: tuple[int, ...] | None = None,
+) -> list[Stretch]:
+    """The longest stretches of text[start:end] that decode as UTF-8 once each character is encoded
+    back to the bytes the wrong decoder read, each holding a character `counts` accepts; clean text
+    around them is left out. Without `lost_values` a lost byte is one a GBK decoder dropped before an
+    ASCII byte, so the stretch ends after its character (its right-hand context is that text)."""
+    data: list[ByteItem] = []
+    boundary: dict[int, int] = {0: start}
+    for index in range(start, end):
+        data += encode(text[index])
+        boundary[len(data)] = index + 1
+    offsets = sorted(boundary)
+    found = []
+    first = 0
+    while first < len(offsets) - 1:
+        best = None
+        items: list[Item] = []
+        for stop, item in decoded_prefix(data, offsets[first], lost_values):
+            items.append(item)
+            if stop in boundary and any(map(counts, items)):
+                best = (stop, list(items))
+            if lost_values is None and not isinstance(item, str):
+                break
+        if best is None:
+            first += 1
+            continue
+        found.append(Stretch(boundary[offsets[first]], boundary[best[0]], best[1]))
+        first = offsets.index(best[0])
+    return found
+
+
+def _gbk_bytes(char: str) -> list[ByteItem]:
+    return [None] if char in LOST else list(gbk_code(char) or b"")
+
+
+def _latin1_bytes(char: str) -> list[ByteItem]:
+    if char in LOST:
+        return [None]
+    return [char.encode("cp1252")[0] if char in _CP1252_EXTRA else ord(char)]
+
+
+def _fix_gbk_stretch(text: str, stretch: Stretch, alone: bool) -> Repair | None:
+    """Repair one stretch if the model prefers its UTF-8 reading. A stretch with fewer than two CJK
+    characters (too short to judge, or a two-byte sequence such as ``脳`` for ``×`` that a clean
+    character can spell too) only when another repair in its line vouches for it (`alone` false)."""
+    start, end, items = stretch.start, stretch.end, stretch.items
+    if (alone and sum(map(_wide, items)) < 2) or not _printable(items):
+        return None
+    left, right = context_before(text, start), context_after(text, end)
+    confident = CONFIDENT
+    if not isinstance(items[-1], str) and not right[:1].isascii():
+        # The ASCII byte that made the decoder drop this one is missing too: nothing known follows.
+        right, confident = "", 2 * CONFIDENT
+    known = "".join(item for item in items if isinstance(item, str))
+    if plausibility(known) < plausibility(text[start:end]):
+        return None
+    written, guessed = fill_lost(items, left, right, confident)
+    lm = char_lm()
+    gain = lm.score(left + guessed + right, len(left)) - lm.score(left + text[start:end] + right, len(left))
+    if gain < ACCEPT and (alone or gain < 0):
+        return None
+    return Repair(
+        "utf8_as_gbk" + ("_uncertain" if "\ufffd" in written else ""), start, text[start:end], written
+    )
+
+
+def _fix_latin1_stretch(text: str, stretch: Stretch) -> Repair | None:
+    if not _printable(stretch.items):
+        return None
+    start, end = stretch.start, stretch.end
+    written, _ = fill_lost(stretch.items, context_before(text, start), context_after(text, end))
+    kind = "utf8_as_latin1" + ("_uncertain" if "\ufffd" in written else "")
+    return Repair(kind, start, text[start:end], written)
+
+
+def fix_utf8_as_gbk(text: str) -> Repaired:
+    """Reverse UTF-8 text read as GBK, each stretch logged.
+
+    >>> fix_utf8_as_gbk("鍏ㄥ浗浜烘皯浠ｈ〃澶т細銆?\\n").text
+    '全国人民代表大会。\\n'
+    >>> fix_utf8_as_gbk("作者：鑳℃尟浼? 鐜板湪").text  # the end of a name: the model is not sure
+    '作者：胡振� 现在'
+    >>> fix_utf8_as_gbk("上海市长宁区恪守承诺").text
+    '上海市长宁区恪守承诺'
+    """
+    if text.isascii():
+        return Repaired(text)
+    found: list[Stretch] = []
+    covered = 0
+    for hit in _gbk_signature().finditer(text):
+        if hit.start() < covered or not _continues(text, hit.end()):
+            continue
+        start, covered = _gbk_run(text, hit.start())
+        probe = min(covered, hit.start() + PROBE)
+        if stretches(text, hit.start(), probe, _gbk_bytes, _wide):
+            found += stretches(text, start, covered, _gbk_bytes, _non_ascii)
+    edits = [r for s in found if (r := _fix_gbk_stretch(text, s, alone=True)) is not None]
+    vouched = {text.count("\n", 0, r.offset) for r in edits}
+    done = {r.offset for r in edits}
+    edits += [
+        r
+        for s in found
+        if s.start not in done
+        and text.count("\n", 0, s.start) in vouched
+        and (r := _fix_gbk_stretch(text, s, alone=False)) is not None
+    ]
+    return repaired(text, edits)
+
+
+def fix_utf8_as_latin1(text: str) -> Repaired:
+    """Reverse UTF-8 text read as Latin-1 or cp1252, each run logged.
+
+    >>> fix_utf8_as_latin1("2024å¹´æ\\x9c\\x80å\\x80¼å¾\\x97å\\x85³æ³¨").text
+    '2024年最值得关注'
+    >>> fix_utf8_as_latin1("cafÃ© ×” 2, 25°C").text
+    'café ×” 2, 25°C'
+    """
+    if text.isascii() or not _LATIN1_SIGNATURE.search(text):
+        return Repaired(text)
+    found = [
+        s
+        for run in _LATIN1_RUN.finditer(text)
+        for s in stretches(text, run.start(), run.end(), _latin1_bytes, _latin, CP1252_LOST)
+    ]
+    return repaired(text, [r for s in found if (r := _fix_latin1_stretch(text, s)) is not None])
