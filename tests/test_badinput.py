@@ -37,8 +37,7 @@ LIMIT_MB = 16
 MEMORY_BOUND = 32 * 2**20
 # Kinds that do not get their outcome yet, and why; their tests are strict xfails, and the
 # whole-landing tests leave these files out until they do.
-KNOWN_BUGS = {
-}
+KNOWN_BUGS = {}
 BUGGY_NAMES = {c.name for c in CONTENT + PLACED if c.kind in KNOWN_BUGS}
 
 

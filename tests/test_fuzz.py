@@ -204,9 +204,6 @@ def _single_within_bound(raw: bytes, name: str) -> None:
 
 
 SUPERLINEAR = {
-    "(": "normalize.fullwidth_punctuation: the _touching_runs regex rescans a run of ASCII punctuation",
-    "<": "a markup regex (re.sub) in articles/repair_html rescans a run of '<'",
-    "确?!": "repair_gbk_shift re-scores the run of mojibake with repair_charlm: ~75 s/MB",
     "会议": "entities._containers compares every event span with every other (quadratic _crosses)",
 }
 UNITS = (

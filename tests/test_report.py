@@ -136,4 +136,3 @@ def test_chromium_renders_every_chart(page: Path, tmp_path: Path) -> None:
     screenshot = tmp_path / "report.png"
     _chromium(f"--screenshot={screenshot}", "--window-size=1200,4000", page.resolve().as_uri())
     assert inked(screenshot) > 0.02
-

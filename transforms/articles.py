@@ -71,7 +71,7 @@ class _Patterns(NamedTuple):
 
 
 _HAN = r"[\u4e00-\u9fff]"
-_MARKUP = re.compile(r"<[^>]*>|\*\*|__")
+_MARKUP = re.compile(r"<[^<>]*>|\*\*|__")  # [^<>]: a run of '<' without '>' stays linear
 _HEADING = re.compile(r"(#{1,6})\s+")
 _NUMBERED = re.compile(r"(?:\d{1,3}[.．、](?!\d)|[（(]\d{1,3}[）)])\s*")
 _TOP_ITEM = re.compile(r"\d{1,3}[.．、](?!\d)")
