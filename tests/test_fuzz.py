@@ -204,7 +204,6 @@ def _single_within_bound(raw: bytes, name: str) -> None:
 
 
 SUPERLINEAR = {
-    "会议": "entities._containers compares every event span with every other (quadratic _crosses)",
 }
 UNITS = (
     "(",

@@ -104,11 +104,28 @@ def _containers(text: str, untitled: list[tuple[int, int, str]]) -> list[Mention
     """DOCUMENT and QUOTE from 《》 and “”, EVENTs, and the model's titles written without 《》."""
     found = [Mention(*span, "pattern") for span in gazetteer.find_titles(text)]
     found += [Mention(*span, "pattern") for span in gazetteer.find_events(text)]
-    found = [m for m in found if not any(_crosses(m, other) for other in found)]
+    found = _without_crossings(found)
+    covered = bytearray(len(text) + 1)
+    for m in found:
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
     for start, end, label in untitled:
-        if not any(m.start < end and start < m.end for m in found):
+        if not any(covered[start:end]):
             found.append(Mention(start, end, label, text[start:end], "model"))
+            covered[start:end] = b"\x01" * (end - start)
     return found
+
+
+def _without_crossings(found: list[Mention]) -> list[Mention]:
+    """Drop every span that crosses another; a sweep in start order, so linear in practice."""
+    ordered = sorted(found, key=lambda m: (m.start, -m.end))
+    crossing: set[int] = set()
+    for i, one in enumerate(ordered):
+        for j in range(i + 1, len(ordered)):
+            if ordered[j].start >= one.end:
+                break
+            if _crosses(one, ordered[j]):
+                crossing.update((i, j))
+    return [m for i, m in enumerate(ordered) if i not in crossing]
 
 
 def _atomic(
