@@ -35,10 +35,6 @@ from transforms.schema import TABLES
 DAY = dt.date(2024, 5, 6)
 LIMIT_MB = 16
 MEMORY_BOUND = 32 * 2**20
-# Kinds that do not get their outcome yet, and why; their tests are strict xfails, and the
-# whole-landing tests leave these files out until they do.
-KNOWN_BUGS = {}
-BUGGY_NAMES = {c.name for c in CONTENT + PLACED if c.kind in KNOWN_BUGS}
 
 
 @dataclass(frozen=True)
@@ -134,12 +130,7 @@ def _explanation(row: dict) -> str:
     )
 
 
-def _case(case: BadInput) -> pytest.ParameterSet:
-    marks = [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[case.kind])] if case.kind in KNOWN_BUGS else []
-    return pytest.param(case, id=case.kind, marks=marks)
-
-
-@pytest.mark.parametrize("case", [_case(c) for c in CONTENT + PLACED])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.kind) for c in CONTENT + PLACED])
 def test_each_bad_file_gets_a_files_row_with_a_clear_status_and_reason(
     outcome: Outcome, case: BadInput
 ) -> None:
@@ -161,7 +152,7 @@ def test_the_run_goes_on_and_the_good_bulletin_gets_its_articles(outcome: Outcom
 
 def test_every_discovered_file_has_its_rows_and_plain_files_exactly_one(outcome: Outcome) -> None:
     per_name = Counter(name for name, _ in outcome.rows)
-    assert outcome.discovered - BUGGY_NAMES <= set(per_name)
+    assert outcome.discovered <= set(per_name)
     assert all(per_name[name] == 1 for name, member in outcome.rows if not member)
 
 
@@ -219,7 +210,7 @@ def test_a_file_that_changed_while_read_is_read_again_next_run(outcome: Outcome,
     plan = discover.plan(
         discover.list_inputs([str(landing.inputs)], None), wh.read_table("files"), [str(landing.inputs)]
     )
-    assert {Path(f.path).name for job in plan.jobs for f in job.process} - BUGGY_NAMES == {"growing.txt"}
+    assert {Path(f.path).name for job in plan.jobs for f in job.process} == {"growing.txt"}
     etl.write_units(plan.jobs, str(outcome.warehouse), "next", LIMIT_MB * 10**6)
     [row] = [r for r in wh.read_table("files").to_pylist() if r["path"] == str(landing.growing)]
     assert row["status"] == "ok"
