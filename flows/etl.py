@@ -222,12 +222,12 @@ def link_duplicates(warehouse: str, run_id: str) -> int:
     changed = {a for a, d in stored.items() if first.get(a) != d}
     months = sorted({month_of(day) for day, a, _ in order if a in changed})
     for month in months:
-        unit = wh.read_unit("articles", month)
-        linked = pa.array([first.get(a) for a in unit.column("article_id").to_pylist()], pa.string())
-        unit = unit.set_column(
-            unit.schema.get_field_index("duplicate_of"), TABLES["articles"].field("duplicate_of"), linked
+        stored = wh.read_unit("articles", month)
+        linked = pa.array([first.get(a) for a in stored.column("article_id").to_pylist()], pa.string())
+        unit = stored.set_column(
+            stored.schema.get_field_index("duplicate_of"), TABLES["articles"].field("duplicate_of"), linked
         )
-        wh.write_unit("articles", month, unit, run_id)
+        wh.write_unit("articles", month, unit, run_id, stored)
     return len(changed)
 
 

@@ -71,10 +71,15 @@ class Warehouse:
         with self.fs.open(path, "rb") as handle:
             return pq.read_table(handle, schema=schema, columns=columns)
 
-    def write_unit(self, table: str, month: str, rows: pa.Table, run_id: str) -> bool:
-        """Write a unit atomically in canonical row order; False when the stored unit is identical."""
+    def write_unit(
+        self, table: str, month: str, rows: pa.Table, run_id: str, stored: pa.Table | None = None
+    ) -> bool:
+        """Write a unit atomically in canonical row order; False when the stored unit is identical.
+
+        `stored` is the unit as already read by the caller, to spare reading it again.
+        """
         rows = sort_rows(table, rows)
-        stored = self.read_unit(table, month)
+        stored = stored if stored is not None else self.read_unit(table, month)
         if stored is not None and stored.equals(rows):
             return False
         if rows.num_rows == 0 and stored is None:
@@ -127,10 +132,11 @@ class Warehouse:
     ) -> bool:
         """Replace in one unit every stored row whose `key` is in `drop` by `new_rows`."""
         stored = self.read_unit(table, month)
+        kept = stored
         if stored is not None and len(drop):
-            stored = stored.filter(pc.invert(pc.is_in(_plain(stored.column(key)), value_set=drop)))
-        merged = new_rows if stored is None else pa.concat_tables([stored, new_rows])
-        return self.write_unit(table, month, merged, run_id)
+            kept = stored.filter(pc.invert(pc.is_in(_plain(stored.column(key)), value_set=drop)))
+        merged = new_rows if kept is None else pa.concat_tables([kept, new_rows])
+        return self.write_unit(table, month, merged, run_id, stored)
 
     # --- state kept beside the tables -------------------------------------------------------
 
