@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import fsspec
 import pyarrow as pa
 
-from flows.warehouse import month_of
+from flows.warehouse import is_local, month_of
 from transforms.filenames import issue_date_from_path
 
 HASH_CHUNK = 1 << 20
@@ -80,7 +80,7 @@ def list_inputs(roots: Sequence[str], cli_date: dt.date | None) -> list[Discover
 
 
 def _walk(fs: fsspec.AbstractFileSystem, base: str) -> Iterable[tuple[str, dict]]:
-    if _is_local(fs):
+    if is_local(fs):
         yield from _walk_local(os.path.abspath(base))
         return
     if fs.isfile(base):
@@ -149,12 +149,8 @@ def _mtime(info: dict) -> dt.datetime | None:
     return None
 
 
-def _is_local(fs: fsspec.AbstractFileSystem) -> bool:
-    return "file" in fs.protocol or "local" in fs.protocol
-
-
 def _url(fs: fsspec.AbstractFileSystem, path: str) -> str:
-    if _is_local(fs):
+    if is_local(fs):
         return path
     protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
     return f"{protocol}://{path}"
@@ -306,7 +302,7 @@ def _same_stat(f: Discovered, rows: list[dict]) -> bool:
 def _under(path: str, roots: Sequence[str]) -> bool:
     for root in roots:
         fs, base = fsspec.core.url_to_fs(root)
-        prefix = _url(fs, os.path.abspath(base) if _is_local(fs) else base.rstrip("/"))
+        prefix = _url(fs, os.path.abspath(base) if is_local(fs) else base.rstrip("/"))
         if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
             return True
     return False

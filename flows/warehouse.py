@@ -20,7 +20,10 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from typing import IO
 
 import fsspec
 import pyarrow as pa
@@ -52,11 +55,11 @@ class Warehouse:
 
     url: str
 
-    @property
+    @cached_property
     def fs(self) -> fsspec.AbstractFileSystem:
         return fsspec.core.url_to_fs(self.url)[0]
 
-    @property
+    @cached_property
     def root(self) -> str:
         return fsspec.core.url_to_fs(self.url)[1].rstrip("/")
 
@@ -94,12 +97,16 @@ class Warehouse:
         return path
 
     def _write_atomic(self, path: str, rows: pa.Table) -> None:
+        self._publish(path, "wb", lambda handle: pq.write_table(rows, handle, compression="zstd"))
+
+    def _publish(self, path: str, mode: str, write: Callable[[IO], object]) -> None:
+        """Write a file under a dot-prefixed temporary name (readers skip it), then rename it."""
         folder, name = path.rsplit("/", 1)
         self.fs.makedirs(folder, exist_ok=True)
         temporary = f"{folder}/.{name}.{uuid.uuid4().hex}.tmp"
-        with self.fs.open(temporary, "wb") as handle:
-            pq.write_table(rows, handle, compression="zstd")
-        if _is_local(self.fs):
+        with self.fs.open(temporary, mode) as handle:
+            write(handle)
+        if is_local(self.fs):
             os.replace(temporary, path)
         else:
             self.fs.mv(temporary, path)
@@ -148,15 +155,9 @@ class Warehouse:
             return json.load(handle)
 
     def write_state(self, name: str, state: dict) -> None:
-        path = f"{self.root}/_state/{name}.json"
-        self.fs.makedirs(f"{self.root}/_state", exist_ok=True)
-        temporary = f"{path}.{uuid.uuid4().hex}.tmp"
-        with self.fs.open(temporary, "w") as handle:
-            json.dump(state, handle, sort_keys=True)
-        if _is_local(self.fs):
-            os.replace(temporary, path)
-        else:
-            self.fs.mv(temporary, path)
+        self._publish(
+            f"{self.root}/_state/{name}.json", "w", lambda handle: json.dump(state, handle, sort_keys=True)
+        )
 
     def drop_state(self, name: str) -> None:
         path = f"{self.root}/_state/{name}.json"
@@ -186,7 +187,7 @@ def _with_metadata(rows: pa.Table, run_id: str) -> pa.Table:
     return rows.replace_schema_metadata(metadata)
 
 
-def _is_local(fs: fsspec.AbstractFileSystem) -> bool:
+def is_local(fs: fsspec.AbstractFileSystem) -> bool:
     return "file" in fs.protocol or "local" in fs.protocol
 
 
@@ -242,7 +243,7 @@ class WriterLock:
         if self._holder_is_dead():
             fs.rm(self.path)
         record = json.dumps(self._record())
-        if _is_local(fs):
+        if is_local(fs):
             # The record is complete before the lock appears: link() is atomic and exclusive.
             temporary = f"{self.warehouse.root}/._lock.{uuid.uuid4().hex}.tmp"
             with open(temporary, "w") as handle:

@@ -21,6 +21,17 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def table_contents(warehouse: str | Path) -> dict:
+    """Every table but `runs`, without run ids: what two runs over the same inputs must agree on."""
+    from flows.warehouse import Warehouse
+    from transforms.schema import TABLES
+
+    wh = Warehouse(str(warehouse))
+    return {
+        t: wh.read_table(t).drop_columns(["run_id"] if t == "files" else []) for t in TABLES if t != "runs"
+    }
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One ephemeral Prefect API for every flow test of the session (a cold start costs ~10 s)."""

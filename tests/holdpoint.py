@@ -31,12 +31,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 from prefect.settings import PREFECT_API_URL
 
 from flows import etl, warehouse
-from flows.warehouse import Warehouse
 from transforms.schema import PARTITION_KEY, TABLES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -259,16 +257,6 @@ def assert_accounted(run: dict, printed: str) -> None:
         f"{run['files_missing']} missing from the inputs"
     )
     assert line in printed, printed
-
-
-def content(warehouse: Path) -> dict[str, pa.Table]:
-    """Every table but `runs`, without run ids: what two runs over the same inputs must agree on."""
-    wh = Warehouse(str(warehouse))
-    return {
-        table: wh.read_table(table).drop_columns(["run_id"] if table == "files" else [])
-        for table in TABLES
-        if table != "runs"
-    }
 
 
 if __name__ == "__main__":

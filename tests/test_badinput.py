@@ -47,8 +47,8 @@ class Landing:
 
 
 # Files the flow quarantines itself (over the size limit, changed while read) sit in a month of
-# their own: beside files the pipeline processed they crash the month's write (see
-# test_a_file_quarantined_by_the_flow_beside_a_processed_one_does_not_stop_their_month).
+# their own; the same files beside processed ones are covered by
+# test_a_file_quarantined_by_the_flow_beside_a_processed_one_does_not_stop_their_month.
 
 
 @pytest.fixture(scope="module")

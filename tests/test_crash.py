@@ -15,7 +15,8 @@ import pytest
 from flows.cli import main
 from flows.warehouse import Warehouse
 from tests import badinput
-from tests.holdpoint import HeldRun, WarehouseReader, assert_accounted, content
+from tests.conftest import table_contents
+from tests.holdpoint import HeldRun, WarehouseReader, assert_accounted
 
 BACKFILL = ("backfill", "--start", "2024-01-01", "--end", "2024-03-31", "--batch-mb", "0.001")
 
@@ -29,7 +30,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def uninterrupted(prefect_harness, inputs: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     warehouse = tmp_path_factory.mktemp("uninterrupted") / "wh"
     assert main(["run", "--input", str(inputs), "--warehouse", str(warehouse), "--workers", "1"]) == 0
-    return content(warehouse)
+    return table_contents(warehouse)
 
 
 POINTS = (
@@ -60,7 +61,7 @@ def test_a_killed_run_started_again_leaves_the_tables_of_an_uninterrupted_run(
         assert main([*args, "--lock-wait", "3"]) == 0
         reader.wait_passes(1)
     assert reader.problems == []
-    assert content(warehouse) == uninterrupted
+    assert table_contents(warehouse) == uninterrupted
     [rerun] = Warehouse(str(warehouse)).read_table("runs").to_pylist()
     assert rerun["state"] == "completed"
     assert_accounted(rerun, capsys.readouterr().out)

@@ -9,14 +9,13 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from flows import discover, etl
 from flows.cli import main
 from flows.warehouse import Warehouse
-from tests.conftest import SEED
+from tests.conftest import SEED, table_contents
 from transforms.schema import CONTENT_TABLES, TABLES
 
 MAX = 64_000_000
@@ -27,13 +26,6 @@ def _table_bytes(warehouse: Path) -> dict[str, bytes]:
         str(p.relative_to(warehouse)): p.read_bytes()
         for p in sorted(warehouse.rglob("*.parquet"))
         if "runs" not in p.parts
-    }
-
-
-def _tables(warehouse: Path) -> dict[str, pa.Table]:
-    wh = Warehouse(str(warehouse))
-    return {
-        t: wh.read_table(t).drop_columns(["run_id"] if t == "files" else []) for t in TABLES if t != "runs"
     }
 
 
@@ -197,7 +189,7 @@ class TestFlows:
         runs = Warehouse(str(tmp_path / "resumed")).read_table("runs").to_pylist()
         # January was finished before the crash: the resumed run does only February and March.
         assert (runs[-1]["files_unchanged"], runs[-1]["files_ok"], runs[-1]["files_duplicate"]) == (2, 2, 2)
-        assert _tables(tmp_path / "resumed") == _tables(tmp_path / "whole")
+        assert table_contents(tmp_path / "resumed") == table_contents(tmp_path / "whole")
 
     def test_runners_produce_identical_tables(self, tmp_path: Path, seed_inputs: Path) -> None:
         assert _cli("run", "--input", str(seed_inputs), "--warehouse", str(tmp_path / "t")) == 0
@@ -207,7 +199,7 @@ class TestFlows:
             )
             == 0
         )
-        assert _tables(tmp_path / "t") == _tables(tmp_path / "p")
+        assert table_contents(tmp_path / "t") == table_contents(tmp_path / "p")
 
     def test_content_tables_follow_the_schema(self, tmp_path: Path, seed_inputs: Path) -> None:
         assert _cli("run", "--input", str(seed_inputs), "--warehouse", str(tmp_path / "wh")) == 0

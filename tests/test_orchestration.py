@@ -15,15 +15,7 @@ import pytest
 from flows import etl
 from flows.cli import main
 from flows.warehouse import Warehouse
-from tests.conftest import SEED
-from transforms.schema import TABLES
-
-
-def _tables(url: str) -> dict:
-    wh = Warehouse(url)
-    return {
-        t: wh.read_table(t).drop_columns(["run_id"] if t == "files" else []) for t in TABLES if t != "runs"
-    }
+from tests.conftest import SEED, table_contents
 
 
 def _free_port() -> int:
@@ -95,7 +87,7 @@ def test_dask_cluster_gives_the_thread_runners_tables(tmp_path: Path, seed_input
     common = ["--input", str(seed_inputs), "--workers", "2", "--batch-mb", "0.001"]
     assert main(["run", *common, "--warehouse", str(tmp_path / "thread")]) == 0
     assert main(["run", *common, "--warehouse", str(tmp_path / "dask"), "--runner", "dask"]) == 0
-    assert _tables(str(tmp_path / "dask")) == _tables(str(tmp_path / "thread"))
+    assert table_contents(str(tmp_path / "dask")) == table_contents(str(tmp_path / "thread"))
 
 
 @pytest.mark.usefixtures("prefect_harness")

@@ -74,14 +74,13 @@ def process_file(raw: bytes, meta: FileMeta) -> FileRows:
             if isinstance(member, Quarantined):
                 quarantine(rows, member_meta, file_id_of(b""), 0, str(member))
             else:
-                _process_document(rows, member, member_meta)
+                _process_document(rows, member, member_meta, decode.sniff_format(name, member))
         return rows
-    _process_document(rows, raw, meta)
+    _process_document(rows, raw, meta, kind)
     return rows
 
 
-def _process_document(rows: FileRows, raw: bytes, meta: FileMeta) -> None:
-    kind = decode.sniff_format(meta.member or meta.path, raw)
+def _process_document(rows: FileRows, raw: bytes, meta: FileMeta, kind: str) -> None:
     try:
         if kind == "unsupported":
             suffix = PurePosixPath(meta.member or meta.path).suffix
