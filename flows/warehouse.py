@@ -169,9 +169,24 @@ def sort_rows(table: str, rows: pa.Table) -> pa.Table:
     """Canonical row order of a table (invariant 4)."""
     if rows.num_rows < 2:
         return rows
-    keys = [(k, "ascending") for k in SORT_KEYS[table]]
-    plain = pa.table({k: _plain(rows.column(k)) for k, _ in keys})
-    return rows.take(pc.sort_indices(plain, sort_keys=keys))
+    keys = SORT_KEYS[table]
+    ranks = pa.table({k: _sortable(rows.column(k)) for k in keys})
+    return rows.take(pc.sort_indices(ranks, sort_keys=[(k, "ascending") for k in keys]))
+
+
+def _sortable(column: pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A column that sorts like `column`: strings become the rank of their value among the distinct
+    values, so the sort compares integers (a unit repeats each article and file id many times).
+
+    >>> _sortable(pa.chunked_array([["b", "a", "b"]])).to_pylist()
+    [2, 1, 2]
+    """
+    if not (pa.types.is_string(column.type) or pa.types.is_dictionary(column.type)):
+        return column
+    encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
+    encoded = encoded.combine_chunks()
+    ranks = pc.rank(encoded.dictionary, sort_keys="ascending", tiebreaker="dense")
+    return ranks.take(encoded.indices)
 
 
 def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
