@@ -9,6 +9,7 @@ row with status `quarantined` and the reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import time
@@ -16,8 +17,10 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import accumulate
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from transforms import dates, decode, entities, html, normalize, repair, segment
 from transforms.dedupe import minhash
@@ -104,80 +107,88 @@ def _process_document(rows: FileRows, raw: bytes, meta: FileMeta, kind: str) -> 
     steps = (repaired.repairs, normalized.repairs, stripped.repairs)
     positions = final_positions(steps)
     file_id = file_id_of(raw)
-    seq = 0
+    kept = []
     for span in bulletin.articles:
         body = simplified[span.start : span.end]
         title = span.title or (title_hint if len(bulletin.articles) == 1 else None)
         if not _has_words(body) and not _has_words(title or ""):
             continue
-        source = span.source or stripped.source
-        inside = bisect_left(positions, span.end) - bisect_left(positions, span.start)
-        _add_article(
-            rows,
-            body,
-            stripped.text[span.start : span.end],
-            meta,
-            file_id,
-            seq,
-            title,
-            source,
-            span.dateline,
-            inside,
+        kept.append(
+            _Article(
+                article_id_of(file_id, len(kept)),
+                body,
+                stripped.text[span.start : span.end],
+                title,
+                span.source or stripped.source,
+                dates.resolve_date(span.dateline, meta.issue_date) if span.dateline else None,
+                bisect_left(positions, span.end) - bisect_left(positions, span.start),
+            )
         )
-        seq += 1
+    _add_articles(rows, kept, meta, file_id)
     repairs = [r for step in steps for r in step]
     rows.tables["files"].extend(
         **_file_columns(meta, file_id, len(raw), "ok", None, kind),
         encoding=[decoded.encoding],
         encoding_evidence=[decoded.evidence],
         repairs=[[_repair_record(r) for r in repairs]],
-        articles=[seq],
+        articles=[len(kept)],
     )
 
 
-def _add_article(
-    rows: FileRows,
-    body: str,
-    original: str,
-    meta: FileMeta,
-    file_id: str,
-    seq: int,
-    title: str | None,
-    source: str | None,
-    dateline: str | None,
-    repairs: int,
-) -> None:
-    article_id = article_id_of(file_id, seq)
+class _Article(NamedTuple):
+    """An article of a file before segmentation: its body and what the bulletin says about it."""
+
+    article_id: str
+    body: str
+    original: str
+    title: str | None
+    source: str | None
+    dateline: dt.date | None
+    repairs: int
+
+
+def _add_articles(rows: FileRows, articles: list[_Article], meta: FileMeta, file_id: str) -> None:
+    """Rows of every table for the articles of one file; each stage runs over all of them at once."""
+    bodies = [a.body for a in articles]
     with rows.timed("segment"):
-        sentences = segment.split_sentences(body)
+        sentences = [segment.split_sentences(body) for body in bodies]
     with rows.timed("tokens"):
-        tokens = segment.tokenize(body, sentences)
+        tokens = [segment.tokenize(body, found) for body, found in zip(bodies, sentences, strict=True)]
     with rows.timed("entities"):
-        found = entities.extract(body, sentences, tokens, meta.issue_date)
-        dated = dates.resolve_date(dateline, meta.issue_date) if dateline else None
+        found = [
+            entities.extract(*parts, meta.issue_date) for parts in zip(bodies, sentences, tokens, strict=True)
+        ]
     with rows.timed("dedupe"):
-        signature = minhash(body) if body.strip() else None
+        signatures = [minhash(body) if body.strip() else None for body in bodies]
     rows.tables["articles"].extend(
-        **_keys(1, article_id, file_id, meta),
-        seq=[seq],
-        source=[source],
-        title=[title],
-        dateline=[dated],
-        text=[body],
-        text_original=[original],
-        repairs=[repairs],
-        minhash=[signature],
+        article_id=[a.article_id for a in articles],
+        file_id=[file_id] * len(articles),
+        issue_date=[meta.issue_date] * len(articles),
+        seq=list(range(len(articles))),
+        source=[a.source for a in articles],
+        title=[a.title for a in articles],
+        dateline=[a.dateline for a in articles],
+        text=bodies,
+        text_original=[a.original for a in articles],
+        repairs=[a.repairs for a in articles],
+        minhash=signatures,
     )
-    rows.tables["sentences"].extend(
-        **_keys(len(sentences), article_id, file_id, meta),
-        paragraph=[p for p, _, _ in sentences],
-        sentence=list(range(len(sentences))),
-        start=[s for _, s, _ in sentences],
-        end=[e for _, _, e in sentences],
-        text=[body[s:e] for _, s, e in sentences],
-    )
-    for table, columns in (("tokens", tokens), ("mentions", found.mentions), ("roles", found.roles)):
-        rows.tables[table].extend(**_keys(len(columns), article_id, file_id, meta), **columns.data)
+    for article, split, words, extracted in zip(articles, sentences, tokens, found, strict=True):
+        body, keys = article.body, partial(_keys, article_id=article.article_id, file_id=file_id, meta=meta)
+        rows.tables["sentences"].extend(
+            **keys(len(split)),
+            paragraph=[p for p, _, _ in split],
+            sentence=list(range(len(split))),
+            start=[s for _, s, _ in split],
+            end=[e for _, _, e in split],
+            text=[body[s:e] for _, s, e in split],
+        )
+        for table, columns in (
+            ("tokens", words),
+            ("mentions", extracted.mentions),
+            ("roles", extracted.roles),
+        ):
+            rows.tables[table].extend(**keys(len(columns)), **columns.data)
 
 
 def _keys(count: int, article_id: str, file_id: str, meta: FileMeta) -> dict[str, list]:
