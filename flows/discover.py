@@ -22,6 +22,7 @@ from flows.warehouse import is_local, month_of
 from transforms.filenames import issue_date_from_path
 
 HASH_CHUNK = 1 << 20
+UNREADABLE = "unreadable:"  # quarantine reason of a file that could not be read
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ def plan(
             try:
                 file_id = fingerprint(f.path)
             except OSError as exc:
-                error = f"unreadable: {exc.__class__.__name__}: {exc.strerror or exc}"
+                error = f"{UNREADABLE} {exc.__class__.__name__}: {exc.strerror or exc}"
         if error is not None:
             unit.records.append(file_record(f, "quarantined", error=error))
         elif file_id in owners:
@@ -293,9 +294,13 @@ def _by_path(manifest: pa.Table) -> dict[str, list[dict]]:
 
 
 def _same_stat(f: Discovered, rows: list[dict]) -> bool:
-    """Unchanged since stored: same mtime (archive members carry their archive's) and size."""
-    return all(r["mtime"] == f.mtime and (r["member"] or r["size"] == f.size) for r in rows) and any(
-        r["status"] != "missing" for r in rows
+    """Unchanged since stored: same mtime (archive members carry their archive's) and size, and not
+    quarantined as unreadable (fixing permissions does not change the mtime, so such a file is
+    tried again every run)."""
+    return (
+        all(r["mtime"] == f.mtime and (r["member"] or r["size"] == f.size) for r in rows)
+        and any(r["status"] != "missing" for r in rows)
+        and not any(r["status"] == "quarantined" and (r["error"] or "").startswith(UNREADABLE) for r in rows)
     )
 
 

@@ -132,7 +132,7 @@ def _process_one(f: Discovered, max_file_bytes: int) -> FileRows:
     try:
         raw = discover.read_bytes(f.path)
     except OSError as exc:
-        return _failed(f, f"unreadable: {exc.__class__.__name__}: {exc}")
+        return _failed(f, f"{discover.UNREADABLE} {exc.__class__.__name__}: {exc}")
     if file_id_of(raw) != f.file_id:
         return _failed(f, "file changed while the run was reading it; it will be read again next run")
     try:

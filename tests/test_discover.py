@@ -120,3 +120,12 @@ def test_batches_pack_whole_months_by_bytes() -> None:
         for m, size in (("2024-01", 3), ("2024-02", 3), ("2024-03", 10))
     ]
     assert [[j.month for j in b] for b in discover.batches(jobs, 6)] == [["2024-01", "2024-02"], ["2024-03"]]
+
+
+def test_file_quarantined_as_unreadable_is_tried_again_though_unchanged(tmp_path: Path) -> None:
+    (tmp_path / "20240101.txt").write_text("权限已修复")
+    [f] = discover.list_inputs([str(tmp_path)], None)
+    unreadable = {**_stored(f, "quarantined"), "error": f"{discover.UNREADABLE} PermissionError: denied"}
+    assert discover.plan([f], _manifest([unreadable]), [str(tmp_path)]).files_to_process == 1
+    undecodable = {**_stored(f, "quarantined"), "error": "binary content: 40% NUL bytes"}
+    assert discover.plan([f], _manifest([undecodable]), [str(tmp_path)]).files_to_process == 0
