@@ -306,6 +306,8 @@ def _run(kind: str, options: RunOptions, date_range: tuple[dt.date, dt.date] | N
     wh = Warehouse(options.warehouse)
     checkpoint = _checkpoint_name(options, date_range) if date_range else None
     with WriterLock(wh, run_id, wait_seconds=options.lock_wait):
+        if removed := wh.remove_temporaries():
+            logger.info("removed %d temporary files left by an interrupted run", removed)
         began = time.perf_counter()
         found = discover.list_inputs(options.inputs, options.date)
         done = (wh.read_state(checkpoint) or {}).get("months", []) if checkpoint else []

@@ -111,6 +111,17 @@ class Warehouse:
         else:
             self.fs.mv(temporary, path)
 
+    def remove_temporaries(self) -> int:
+        """Delete the temporary files killed runs left in table, run and state folders; how many.
+
+        Only the holder of the writer lock may call this, before it writes: then every temporary
+        file belongs to a run that is gone. (Lock contenders' files at the root are left alone.)
+        """
+        found = self.fs.glob(f"{self.root}/*/*/.*.tmp") + self.fs.glob(f"{self.root}/*/.*.tmp")
+        for path in found:
+            self.fs.rm(path)
+        return len(found)
+
     def months(self, table: str) -> list[str]:
         folder = f"{self.root}/{table}"
         if not self.fs.exists(folder):
@@ -238,7 +249,16 @@ class WriterLock:
                     "Wait for it to finish, or pass --lock-wait SECONDS to wait longer."
                 )
             time.sleep(self.poll_seconds)
+        self._remove_dead_temporaries()
         return self
+
+    def _remove_dead_temporaries(self) -> None:
+        """Delete the lock record drafts of contenders on this host that were killed mid-acquire."""
+        prefix = f"{self.warehouse.root}/._lock.{socket.gethostname()}."
+        for path in self.warehouse.fs.glob(f"{prefix}*.tmp"):
+            pid = path[len(prefix) :].split(".", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                self.warehouse.fs.rm(path)
 
     def __exit__(self, *exc: object) -> None:
         if (self._holder() or {}).get("run_id") == self.run_id:
@@ -260,7 +280,9 @@ class WriterLock:
         record = json.dumps(self._record())
         if is_local(fs):
             # The record is complete before the lock appears: link() is atomic and exclusive.
-            temporary = f"{self.warehouse.root}/._lock.{uuid.uuid4().hex}.tmp"
+            temporary = (
+                f"{self.warehouse.root}/._lock.{socket.gethostname()}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
+            )
             with open(temporary, "w") as handle:
                 handle.write(record)
             try:
@@ -288,9 +310,17 @@ class WriterLock:
         if not holder or holder.get("host") != socket.gethostname():
             return False
         try:
-            os.kill(int(holder["pid"]), 0)
-        except ProcessLookupError:
-            return True
-        except (PermissionError, KeyError, ValueError):
+            return not _alive(int(holder["pid"]))
+        except (KeyError, ValueError):
             return False
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this host has that pid (one of another user counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
         return False
+    except PermissionError:
+        return True
+    return True
