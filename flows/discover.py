@@ -157,9 +157,10 @@ def _url(fs: fsspec.AbstractFileSystem, path: str) -> str:
     return f"{protocol}://{path}"
 
 
-def read_bytes(path: str) -> bytes:
+def read_bytes(path: str, limit: int = -1) -> bytes:
+    """The bytes of a file, at most `limit` of them (all with the default)."""
     with fsspec.open(path, "rb") as handle:
-        return handle.read()
+        return handle.read(limit)
 
 
 def fingerprint(path: str) -> str:
@@ -180,12 +181,13 @@ def plan(
     roots: Sequence[str],
     force: tuple[dt.date, dt.date] | None = None,
     done_months: Iterable[str] = (),
+    max_file_bytes: int | None = None,
 ) -> Plan:
     """Decide what a run does: which files to process, which rows to replace, which are missing.
 
     `force` (a backfill's date range) reprocesses every file of those dates whatever the
     manifest says and leaves every other date alone; `done_months` are months a resumed
-    backfill already finished.
+    backfill already finished. A file over `max_file_bytes` is quarantined without being read.
     """
     stored = _by_path(manifest)
     if force is not None:
@@ -235,7 +237,7 @@ def plan(
             if row["status"] == "ok":
                 old_unit.drop_file_ids.add(row["file_id"])
         unit.drop_paths.add(f.path)
-        error = f.error
+        error = f.error or too_large(f.size, max_file_bytes)
         file_id = None
         if error is None:
             try:
@@ -262,6 +264,17 @@ def plan(
 
     ordered = [jobs[m] for m in sorted(jobs)]
     return Plan(ordered, discovered=len(discovered), unchanged=len(unchanged_paths))
+
+
+def too_large(size: int, max_file_bytes: int | None) -> str | None:
+    """The quarantine reason of a file over the size limit, None within it.
+
+    >>> too_large(3_000_000, 2_000_000)
+    'file is 3.0 MB, over the 2 MB limit'
+    """
+    if max_file_bytes is None or size <= max_file_bytes:
+        return None
+    return f"file is {size / 1e6:.1f} MB, over the {max_file_bytes / 1e6:.0f} MB limit"
 
 
 def batches(jobs: Sequence[UnitJob], target_bytes: int) -> list[list[UnitJob]]:

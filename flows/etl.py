@@ -127,10 +127,9 @@ def _write_unit(job: UnitJob, wh: Warehouse, run_id: str, max_file_bytes: int) -
 
 def _process_one(f: Discovered, max_file_bytes: int) -> FileRows:
     meta = FileMeta(f.path, f.issue_date, f.issue_date_source, mtime=f.mtime)
-    if f.size > max_file_bytes:
-        return _failed(f, f"file is {f.size / 1e6:.1f} MB, over the {max_file_bytes / 1e6:.0f} MB limit")
     try:
-        raw = discover.read_bytes(f.path)
+        # A file grown past the limit since it was planned is read no further; its hash then differs.
+        raw = discover.read_bytes(f.path, max_file_bytes + 1)
     except OSError as exc:
         return _failed(f, f"{discover.UNREADABLE} {exc.__class__.__name__}: {exc}")
     if file_id_of(raw) != f.file_id:
@@ -311,7 +310,9 @@ def _run(kind: str, options: RunOptions, date_range: tuple[dt.date, dt.date] | N
         began = time.perf_counter()
         found = discover.list_inputs(options.inputs, options.date)
         done = (wh.read_state(checkpoint) or {}).get("months", []) if checkpoint else []
-        plan = discover.plan(found, wh.read_table("files"), options.inputs, date_range, done)
+        plan = discover.plan(
+            found, wh.read_table("files"), options.inputs, date_range, done, int(options.max_file_mb * 1e6)
+        )
         seconds = {"discover": time.perf_counter() - began}
         logger.info(
             "%d files discovered, %d unchanged, %d to process in %d months%s",

@@ -34,6 +34,7 @@ from transforms.schema import TABLES
 
 DAY = dt.date(2024, 5, 6)
 LIMIT_MB = 16
+LIMIT = LIMIT_MB * 10**6
 MEMORY_BOUND = 32 * 2**20
 
 
@@ -83,10 +84,10 @@ def _deny_and_grow(patch: pytest.MonkeyPatch, landing: Landing) -> None:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
         return open_file(path, *args, **kwargs)
 
-    def growing_read(path: str) -> bytes:
+    def growing_read(path: str, limit: int = -1) -> bytes:
         if path == str(landing.growing):
             badinput.grow(landing.growing)
-        return read_bytes(path)
+        return read_bytes(path, limit)
 
     patch.setattr(fsspec, "open", guarded_open)
     patch.setattr(discover, "read_bytes", growing_read)
@@ -111,8 +112,10 @@ def outcome(landing: Landing, tmp_path_factory: pytest.TempPathFactory) -> Outco
         tracemalloc.start()
         try:
             found = discover.list_inputs([str(landing.inputs)], None)
-            plan = discover.plan(found, Warehouse(warehouse).read_table("files"), [str(landing.inputs)])
-            summary = etl.write_units(plan.jobs, warehouse, "bad-input", LIMIT_MB * 10**6)
+            plan = discover.plan(
+                found, Warehouse(warehouse).read_table("files"), [str(landing.inputs)], max_file_bytes=LIMIT
+            )
+            summary = etl.write_units(plan.jobs, warehouse, "bad-input", LIMIT)
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
@@ -207,12 +210,11 @@ def test_memory_stays_far_below_the_largest_file(outcome: Outcome) -> None:
 
 def test_a_file_that_changed_while_read_is_read_again_next_run(outcome: Outcome, landing: Landing) -> None:
     wh = Warehouse(str(outcome.warehouse))
-    plan = discover.plan(
-        discover.list_inputs([str(landing.inputs)], None), wh.read_table("files"), [str(landing.inputs)]
-    )
+    found = discover.list_inputs([str(landing.inputs)], None)
+    plan = discover.plan(found, wh.read_table("files"), [str(landing.inputs)], max_file_bytes=LIMIT)
     # the unreadable file too: it is tried again every run, its permissions may have been fixed
     assert {Path(f.path).name for job in plan.jobs for f in job.process} == {"growing.txt", "unreadable.txt"}
-    etl.write_units(plan.jobs, str(outcome.warehouse), "next", LIMIT_MB * 10**6)
+    etl.write_units(plan.jobs, str(outcome.warehouse), "next", LIMIT)
     [row] = [r for r in wh.read_table("files").to_pylist() if r["path"] == str(landing.growing)]
     assert row["status"] == "ok"
 
@@ -223,7 +225,7 @@ def test_a_file_quarantined_by_the_flow_beside_a_processed_one_does_not_stop_the
     folder = tmp_path / "raw" / "2024" / "05" / "06"
     folder.mkdir(parents=True)
     (folder / "bulletin.txt").write_bytes(badinput.good("同月"))
-    badinput.place_repeated(folder / "large.txt", badinput.GOOD.encode(), LIMIT_MB * 10**6 + 1)
+    badinput.place_repeated(folder / "large.txt", badinput.GOOD.encode(), LIMIT + 1)
     _write_all(tmp_path / "raw", tmp_path / "wh")
     rows = {Path(r["path"]).name: r for r in Warehouse(str(tmp_path / "wh")).read_table("files").to_pylist()}
     assert (rows["bulletin.txt"]["status"], rows["large.txt"]["status"]) == ("ok", "quarantined")
@@ -250,8 +252,10 @@ def test_a_named_pipe_neither_blocks_the_run_nor_goes_unrecorded(tmp_path: Path)
 
 def _write_all(inputs: Path, warehouse: Path) -> etl.UnitSummary:
     found = discover.list_inputs([str(inputs)], None)
-    plan = discover.plan(found, Warehouse(str(warehouse)).read_table("files"), [str(inputs)])
-    return etl.write_units(plan.jobs, str(warehouse), "run", LIMIT_MB * 10**6)
+    plan = discover.plan(
+        found, Warehouse(str(warehouse)).read_table("files"), [str(inputs)], max_file_bytes=LIMIT
+    )
+    return etl.write_units(plan.jobs, str(warehouse), "run", LIMIT)
 
 
 # --- the same landing through the `bulletins run` flow ----------------------------------------------

@@ -81,9 +81,9 @@ def test_a_crashing_transform_quarantines_the_file_and_the_run_goes_on(
 
 def test_file_over_the_size_limit_is_quarantined_unread(tmp_path: Path, seed_inputs: Path) -> None:
     wh = Warehouse(str(tmp_path / "wh"))
-    plan = discover.plan(
-        discover.list_inputs([str(seed_inputs)], None), wh.read_table("files"), [str(seed_inputs)]
-    )
+    found = discover.list_inputs([str(seed_inputs)], None)
+    plan = discover.plan(found, wh.read_table("files"), [str(seed_inputs)], max_file_bytes=100)
+    assert [f for job in plan.jobs for f in job.process] == []  # quarantined at planning, never read
     etl.write_units(plan.jobs, str(tmp_path / "wh"), "run", max_file_bytes=100)
     [row] = wh.read_table("files").to_pylist()
     assert row["status"] == "quarantined" and "over the 0 MB limit" in row["error"]
