@@ -96,6 +96,7 @@ def test_throughput_table(
         "cold start: flow on empty input",
         "end to end: flow on 1/2 of the corpus",
         "end to end: flow on whole of the corpus",
+        f"end to end: flow on whole of the corpus, {throughput.CORES} threads",
         "pipeline without Prefect, whole corpus",
         "pipeline without Prefect, sample",
         "baseline A: OpenCC + jieba.posseg + pandas, sample",
@@ -111,10 +112,10 @@ def test_throughput_table(
     ):
         assert row in printed, row
     figures = json.loads(out.read_text())
-    assert [r["files"] for r in figures["runs"]] == [0, 2, 4, 4, 1, 1, 1]
-    flow, alone = figures["runs"][2]["figures"], figures["runs"][3]["figures"]
+    assert [r["files"] for r in figures["runs"]] == [0, 2, 4, 4, 4, 1, 1, 1]
+    flow, threaded, alone = (figures["runs"][i]["figures"] for i in (2, 3, 4))
     assert flow["exit_code"] == 0 and flow["statuses"]["ok"] == len(DAYS)
-    assert flow["rows"] == alone["rows"] and flow["rows"]["tokens"] > 0
+    assert flow["rows"] == threaded["rows"] == alone["rows"] and flow["rows"]["tokens"] > 0
     assert all(r["peak_mb"]["main"] > 0 for r in figures["runs"])
 
 
