@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.dates import chinese_number, find_dates, resolve_date
+from transforms.dates import _expression, chinese_number, find_dates, resolve_date, words
 
 CASES = Path(__file__).parent / "cases"
 
@@ -58,3 +59,16 @@ def test_chinese_numbers_read_back(number: int) -> None:
         + (digits[units] if units or not tens else "")
     )
     assert chinese_number(written) == number
+
+
+DATE_PIECES = [*words()["parts_of_day"], *words()["relative_days"], *words()["relative_years"]]
+DATE_PIECES += list("0123456789１２〇零一二三四五六七八九十两年月日号时点分半整:：-./．电将于个")
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(DATE_PIECES), max_size=14))
+def test_the_leading_lookahead_changes_no_match(parts: list[str]) -> None:
+    text = "".join(parts)
+    expression = _expression()
+    unfiltered = re.compile(expression.pattern[expression.pattern.index("(?:") :], expression.flags)
+    assert [m.span() for m in expression.finditer(text)] == [m.span() for m in unfiltered.finditer(text)]

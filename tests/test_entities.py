@@ -11,7 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.entities import CONTAINERS, Entities, Mention, _complete_lists, _propagate, extract
+from transforms import ner
+from transforms.entities import (
+    CONTAINERS,
+    Entities,
+    Mention,
+    TokenEdges,
+    _complete_lists,
+    _occupied,
+    _propagate,
+    _uncut,
+    extract,
+)
 from transforms.segment import split_sentences, tokenize
 
 CASES = Path(__file__).parent / "cases"
@@ -113,6 +124,8 @@ def _check_invariants(text: str, found: Entities) -> None:
         assert sentences[sentence][1] <= start < sentences[sentence][2]
     for (_, first_end), (second_start, _) in pairwise(atomic):
         assert first_end <= second_start
+    edges = {edge for start, end, _, label, _ in rows if label in CONTAINERS for edge in (start, end)}
+    assert not any(start < edge < end for start, end in atomic for edge in edges)
     persons = {(start, end) for start, end, _, label, _ in rows if label == "PERSON"}
     roles = found.roles.data
     for start, end, person in zip(
@@ -136,14 +149,16 @@ def test_any_text_keeps_offsets_and_overlaps(text: str) -> None:
 
 def test_propagation_tags_other_occurrences_on_word_boundaries() -> None:
     text = "李国胜讲话。李国胜强调。李国胜们"
-    found = _propagate(text, [Mention(0, 3, "PERSON", "李国胜", "model")], {0, 3, 6, 9, 12, 16})
+    atomic = [Mention(0, 3, "PERSON", "李国胜", "model")]
+    found = _propagate(text, atomic, {0, 3, 6, 9, 12, 16}, _occupied(len(text), atomic))
     assert [(m.start, m.method) for m in found] == [(0, "model"), (6, "propagation")]
 
 
 def test_a_list_of_names_is_completed_from_surnames() -> None:
     text = "市领导张家明、王全周、罗军出席"
     boundaries = {0, 3, 6, 7, 10, 11, 13, 15}
-    found = _complete_lists(text, [Mention(3, 6, "PERSON", "张家明", "model")], boundaries)
+    atomic = [Mention(3, 6, "PERSON", "张家明", "model")]
+    found = _complete_lists(text, atomic, boundaries, _occupied(len(text), atomic))
     assert [(text[m.start : m.end], m.method) for m in found] == [
         ("张家明", "model"),
         ("王全周", "list"),
@@ -154,3 +169,30 @@ def test_a_list_of_names_is_completed_from_surnames() -> None:
 def test_an_empty_article() -> None:
     found = extract("", [], tokenize("", []), SEED_ISSUE)
     assert len(found.mentions) == 0 and len(found.roles) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=80))
+def test_token_edges_are_the_starts_and_ends_of_the_tokens(text: str) -> None:
+    words = tokenize(text, split_sentences(text)).data
+    edges = TokenEdges(words.get("start", []), words.get("end", []))
+    expected = set(words.get("start", [])) | set(words.get("end", []))
+    assert [p for p in range(-1, len(text) + 2) if p in edges] == sorted(expected)
+
+
+def test_spans_found_by_the_caller_give_the_same_result(seed: Entities) -> None:
+    sentences = split_sentences(SEED_BODY)
+    words = tokenize(SEED_BODY, sentences)
+    trained = ner.model()
+    located = ner.tokens_of(words.data["start"], words.data["end"], words.data["pos"], trained.pos_ids)
+    spans = ner.find_spans(SEED_BODY, located, trained)
+    assert extract(SEED_BODY, sentences, words, SEED_ISSUE, spans=spans) == seed
+
+
+def test_a_container_edge_inside_an_atomic_mention_drops_it() -> None:
+    atomic = [Mention(0, 2, "LOC", "河南", "model"), Mention(2, 4, "GOV", "省委", "model")]
+    taken = _occupied(8, atomic)
+    quote = [Mention(2, 7, "QUOTE", "省委文明", "pattern")]
+    assert _uncut(atomic, taken, quote) == (atomic, taken)
+    cutting = [Mention(1, 7, "QUOTE", "南省委文明", "pattern")]
+    assert _uncut(atomic, taken, cutting) == ([atomic[1]], _occupied(8, [atomic[1]]))

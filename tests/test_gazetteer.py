@@ -7,16 +7,24 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.gazetteer import (
     _alternation,
+    _place_scanner,
+    _set_phrases,
+    actions,
     body_of_post,
+    divisions,
+    event_pattern,
+    events,
     find_events,
     find_posts,
     is_meeting,
     normalize_place,
+    officialdom,
+    post_pattern,
 )
 
 CASES = Path(__file__).parent / "cases"
@@ -68,3 +76,41 @@ def test_the_body_named_by_a_post() -> None:
         None,
         None,
     ]
+
+
+def _without_lead(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The pattern without its leading lookahead (which only skips places where no match starts)."""
+    return re.compile(pattern.pattern[pattern.pattern.index("(?:") :], pattern.flags)
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in pattern.finditer(text)]
+
+
+LEXICON = officialdom()
+LEXICON_WORDS = [word for key in ("levels", "bodies", "posts", "standalone_posts") for word in LEXICON[key]]
+LEXICON_WORDS += list(divisions())[:300] + events()["meetings"] + events()["campaigns"]
+LEXICON_WORDS += [
+    "“",
+    "”",
+    "党组",
+    "常务",
+    "副",
+    "代",
+    "会",
+    "员会",
+    "室",
+    "崇德向善",
+    "文明和谐",
+    "，",
+    "在",
+    "召开",
+]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(LEXICON_WORDS) | st.text("市委长会议省", max_size=2), max_size=12))
+def test_leading_lookaheads_change_no_match(parts: list[str]) -> None:
+    text = "".join(parts)
+    for pattern in (post_pattern(), event_pattern(), _place_scanner(), _set_phrases(), actions()[0]):
+        assert _spans(pattern, text) == _spans(_without_lead(pattern), text)

@@ -19,9 +19,9 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import NamedTuple
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
 _NUM = r"(?:\d{1,2}|[〇零一二三四五六七八九十两]{1,3})"
@@ -40,14 +40,18 @@ def _either(choices: Iterable[str]) -> str:
 
 @cache
 def _expression() -> re.Pattern[str]:
-    """Every date or time expression; the lookahead lets the engine skip most positions at once."""
+    """Every date or time expression; the lookahead on its first two characters lets the engine skip
+    most positions at once."""
     kinds = [words()[key] for key in ("parts_of_day", "relative_days", "relative_years")]
     part, relative_day, relative_year = (_either(kind) for kind in kinds)
     starts = "".join(sorted({word[0] for kind in kinds for word in kind}))
+    # Every expression has 2+ characters; the second is a digit, a unit or a word's second character
+    # (a one-character part of the day is followed by a clock).
+    seconds = "".join(sorted({word[1] for kind in kinds for word in kind if len(word) > 1}))
     clock = rf"(?:\d{{1,2}}[:：]\d{{2}}|{_NUM}[时点](?:{_NUM}分|半|整)?)"
     return re.compile(
         rf"""
-        (?=[\d〇零一二三四五六七八九十两{starts}])
+        (?=[\d〇零一二三四五六七八九十两{starts}][\d〇零一二三四五六七八九十两年月日号时点:：\-./{seconds}])
         (?:
         (?<![\d.．])
         (?:
@@ -73,8 +77,7 @@ def _expression() -> re.Pattern[str]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class DateMention:
+class DateMention(NamedTuple):
     """A date or time expression found in a text."""
 
     start: int
@@ -207,9 +210,14 @@ def _future_cue(text: str, start: int, end: int) -> bool:
     >>> _future_cue("将于12月1日召开", 2, 7), _future_cue("12月1日召开", 0, 5)
     (True, False)
     """
-    table = words()
-    before = text[max(0, start - 4) : start].endswith(tuple(table["future_before"]))
-    return before or text.startswith(tuple(table["future_after"]), end)
+    before, after = _future_cues()
+    return text[max(0, start - 4) : start].endswith(before) or text.startswith(after, end)
+
+
+@cache
+def _future_cues() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words that put a date ahead when written right before it, and right after it."""
+    return tuple(words()["future_before"]), tuple(words()["future_after"])
 
 
 def find_dates(text: str, issue_date: dt.date) -> list[DateMention]:

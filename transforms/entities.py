@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -31,7 +32,7 @@ from transforms.records import Columns
 CONTAINERS = frozenset({"DOCUMENT", "QUOTE", "EVENT"})
 PROPAGATED = frozenset({"PERSON", "ORG", "GOV", "LOC"})
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2,3}")
-_TITLE_MARKS = re.compile("[《》“”]")
+_TITLE_MARKS = frozenset("《》“”")
 
 
 class Mention(NamedTuple):
@@ -53,9 +54,17 @@ class Entities:
 
 
 def extract(
-    text: str, sentences: list[tuple[int, int, int]], tokens: Columns, issue_date: dt.date
+    text: str,
+    sentences: list[tuple[int, int, int]],
+    tokens: Columns,
+    issue_date: dt.date,
+    spans: list[tuple[int, int, str]] | None = None,
 ) -> Entities:
-    """Mentions and roles of an article `text` with its sentences (paragraph, start, end) and tokens.
+    """Mentions and roles of an article `text` with its sentences (paragraph, start, end) and tokens
+    (in text order, as `segment.tokenize` gives them).
+
+    `spans` are the model's (start, end, label) spans of the article when the caller found them
+    already (`ner.find_spans_all` tags every article of a file at once); else the model runs here.
 
     >>> import datetime as dt
     >>> from transforms.segment import split_sentences, tokenize
@@ -69,26 +78,62 @@ def extract(
     (['李国胜'], [['市委书记']], ['讲话'])
     """
     words = tokens.data
-    boundaries = set(words.get("start", ())) | set(words.get("end", ()))
-    trained = ner.model()
-    spans = ner.find_spans(
-        text,
-        ner.tokens_of(words.get("start", []), words.get("end", []), words.get("pos", []), trained.pos_ids),
-        trained,
-    )
+    boundaries = TokenEdges(words.get("start", []), words.get("end", []))
+    if spans is None:
+        trained = ner.model()
+        starts, ends, tags = words.get("start", []), words.get("end", []), words.get("pos", [])
+        spans = ner.find_spans(text, ner.tokens_of(starts, ends, tags, trained.pos_ids), trained)
     containers = _containers(text, [s for s in spans if s[2] == "DOCUMENT"])
-    edges = bytearray(len(text) + 1)
-    for container in containers:
-        edges[container.start] = edges[container.end] = 1
-    atomic = [
-        m
-        for m in _atomic(text, [s for s in spans if s[2] != "DOCUMENT"], boundaries, issue_date)
-        if not any(edges[m.start + 1 : m.end])
-    ]
-    atomic = _complete_lists(text, atomic, boundaries)
-    atomic = _propagate(text, atomic, boundaries)
+    atomic, taken = _atomic(text, [s for s in spans if s[2] != "DOCUMENT"], boundaries, issue_date)
+    if containers:
+        atomic, taken = _uncut(atomic, taken, containers)
+    atomic = _complete_lists(text, atomic, boundaries, taken)
+    atomic = _propagate(text, atomic, boundaries, taken)
     found = sorted(atomic + containers)
     return Entities(_columns(text, sentences, found), roles.find_roles(text, sentences, found, issue_date))
+
+
+class TokenEdges:
+    """Where the tokens of an article start and end, for `in`: bisection in the token columns, which
+    are in text order, costs less than a set of every edge built for each article.
+
+    >>> edges = TokenEdges([0, 3, 5], [2, 5, 7])
+    >>> [position in edges for position in range(8)]
+    [True, False, True, True, False, True, False, True]
+    """
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, starts: list[int], ends: list[int]) -> None:
+        self.starts, self.ends = starts, ends
+
+    def __contains__(self, position: object) -> bool:
+        for edges in (self.starts, self.ends):
+            index = bisect_left(edges, position)
+            if index < len(edges) and edges[index] == position:
+                return True
+        return False
+
+
+def _uncut(
+    atomic: list[Mention], taken: bytearray, containers: list[Mention]
+) -> tuple[list[Mention], bytearray]:
+    """The atomic mentions no container starts or ends inside, and the characters they cover.
+
+    `taken` marks the characters the atomic mentions cover: an edge between two marked characters
+    is the only kind that may cut one, so most articles need no look at each mention.
+    """
+    edges = sorted({edge for container in containers for edge in (container.start, container.end)})
+    if not any(taken[edge - 1] and taken[edge] for edge in edges if edge):
+        return atomic, taken
+    kept = [m for m in atomic if not _straddles(edges, m)]
+    return kept, _occupied(len(taken) - 1, kept)
+
+
+def _straddles(edges: list[int], mention: Mention) -> bool:
+    """Whether one of the sorted `edges` lies strictly inside the mention."""
+    index = bisect_right(edges, mention.start)
+    return index < len(edges) and edges[index] < mention.end
 
 
 def _crosses(one: Mention, other: Mention) -> bool:
@@ -105,13 +150,9 @@ def _containers(text: str, untitled: list[tuple[int, int, str]]) -> list[Mention
     found = [Mention(*span, "pattern") for span in gazetteer.find_titles(text)]
     found += [Mention(*span, "pattern") for span in gazetteer.find_events(text)]
     found = _without_crossings(found)
-    covered = bytearray(len(text) + 1)
-    for m in found:
-        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
     for start, end, label in untitled:
-        if not any(covered[start:end]):
+        if not any(m.start < end and start < m.end for m in found):
             found.append(Mention(start, end, label, text[start:end], "model"))
-            covered[start:end] = b"\x01" * (end - start)
     return found
 
 
@@ -129,9 +170,10 @@ def _without_crossings(found: list[Mention]) -> list[Mention]:
 
 
 def _atomic(
-    text: str, spans: list[tuple[int, int, str]], boundaries: set[int], issue_date: dt.date
-) -> list[Mention]:
-    """Non-overlapping PERSON/POSITION/GOV/ORG/LOC/DATE/TIME mentions: dates, then model, then lexicons.
+    text: str, spans: list[tuple[int, int, str]], boundaries: Container[int], issue_date: dt.date
+) -> tuple[list[Mention], bytearray]:
+    """Non-overlapping PERSON/POSITION/GOV/ORG/LOC/DATE/TIME mentions: dates, then model, then lexicons;
+    and the characters they cover (1 in the bytearray).
 
     A post of the lexicon made of adjacent model GOV and POSITION mentions replaces them
     (`市人大常委会` + `主任` → `市人大常委会主任`): in bulletins the body is part of the post.
@@ -139,43 +181,61 @@ def _atomic(
     dated = [
         Mention(d.start, d.end, d.label, d.normalized, "pattern") for d in dates.find_dates(text, issue_date)
     ]
-    unusable = bytearray(len(text) + 1)  # title marks, and set phrases (no entity starts or ends inside)
-    for match in _TITLE_MARKS.finditer(text):
-        unusable[match.start()] = 1
-    for start, end in gazetteer.find_set_phrases(text):
-        unusable[start:end] = b"\x01" * (end - start)
-    modeled = [
-        Mention(s, e, label, gazetteer.normalize_place(text[s:e]) if label == "LOC" else text[s:e], "model")
-        for s, e, label in spans
-        if not any(unusable[s:e])
-    ]
+    modeled = _usable(text, spans)
     lexical = [
         Mention(s, e, label, normalized, "lexicon")
         for s, e, label, normalized in gazetteer.find_posts(text) + gazetteer.find_places(text)
         if s in boundaries and e in boundaries
     ]
-    posts = [m for m in lexical if m.label == "POSITION"]
     if any(m.label == "GOV" for m in modeled):
-        for post in posts:
-            parts = [m for m in modeled if m.start < post.end and post.start < m.end]
-            if len(parts) > 1 and all(
-                m.label in ("GOV", "POSITION") and post.start <= m.start and m.end <= post.end for m in parts
-            ):
-                modeled = [m for m in modeled if m not in parts] + [post]
-    taken = bytearray(len(text) + 1)
-    chosen = []
-    for mention in dated + modeled + lexical:
-        if not any(taken[mention.start : mention.end]):
-            taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+        modeled = _posts_over_parts(modeled, [m for m in lexical if m.label == "POSITION"])
+    taken = _occupied(len(text), dated)  # dates never overlap one another
+    chosen = list(dated)
+    for mention in modeled + lexical:
+        start, end = mention.start, mention.end
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
             chosen.append(mention)
-    return chosen
+    return chosen, taken
 
 
-def _complete_lists(text: str, atomic: list[Mention], boundaries: set[int]) -> list[Mention]:
+def _usable(text: str, spans: list[tuple[int, int, str]]) -> list[Mention]:
+    """The model's spans as mentions, but for those holding a title mark or inside a set phrase
+    (no entity starts or ends inside one)."""
+    found = gazetteer.find_set_phrases(text)
+    phrases = _occupied(len(text), found) if found else None
+    usable = []
+    for start, end, label in spans:
+        surface = text[start:end]
+        if not _TITLE_MARKS.isdisjoint(surface) or (phrases is not None and phrases.find(1, start, end) >= 0):
+            continue
+        normalized = gazetteer.normalize_place(surface) if label == "LOC" else surface
+        usable.append(Mention(start, end, label, normalized, "model"))
+    return usable
+
+
+def _posts_over_parts(modeled: list[Mention], posts: list[Mention]) -> list[Mention]:
+    """`modeled` with each post made of several model GOV/POSITION mentions in their place."""
+    for post in posts:
+        parts = [m for m in modeled if m.start < post.end and post.start < m.end]
+        if len(parts) > 1 and all(
+            m.label in ("GOV", "POSITION") and post.start <= m.start and m.end <= post.end for m in parts
+        ):
+            modeled = [m for m in modeled if m not in parts] + [post]
+    return modeled
+
+
+def _complete_lists(
+    text: str, atomic: list[Mention], boundaries: Container[int], taken: bytearray
+) -> list[Mention]:
     """Names missed in a list of names (`张家明、王全周、罗军出席`): a 2–3 character word right after
-    or before the `、` next to a PERSON, starting with a surname, on word boundaries."""
+    or before the `、` next to a PERSON, starting with a surname, on word boundaries.
+
+    `taken` marks the characters mentions cover; the names found are marked in it too.
+    """
+    if "、" not in text:
+        return atomic
     surnames = gazetteer.surnames()
-    taken = _occupied(len(text), atomic)
     found = list(atomic)
     pending = [m for m in atomic if m.label == "PERSON"]
     while pending:
@@ -193,7 +253,7 @@ def _complete_lists(text: str, atomic: list[Mention], boundaries: set[int]) -> l
                 and end in boundaries
                 and _LIST_ITEM.fullmatch(word)
                 and (word[:1] in surnames or word[:2] in surnames)
-                and not any(taken[start:end])
+                and taken.find(1, start, end) < 0
             ):
                 taken[start:end] = b"\x01" * (end - start)
                 name = Mention(start, end, "PERSON", word, "list")
@@ -203,9 +263,13 @@ def _complete_lists(text: str, atomic: list[Mention], boundaries: set[int]) -> l
     return found
 
 
-def _propagate(text: str, atomic: list[Mention], boundaries: set[int]) -> list[Mention]:
-    """Tag every other occurrence of a recognized name (PERSON, ORG, GOV, LOC, 2+ characters)."""
-    taken = _occupied(len(text), atomic)
+def _propagate(
+    text: str, atomic: list[Mention], boundaries: Container[int], taken: bytearray
+) -> list[Mention]:
+    """Tag every other occurrence of a recognized name (PERSON, ORG, GOV, LOC, 2+ characters).
+
+    `taken` marks the characters mentions cover; the occurrences tagged are marked in it too.
+    """
     known: dict[str, Mention] = {}
     for m in atomic:
         if m.label in PROPAGATED and m.end - m.start >= 2:
@@ -215,32 +279,35 @@ def _propagate(text: str, atomic: list[Mention], boundaries: set[int]) -> list[M
         start = text.find(surface)
         while start >= 0:
             end = start + len(surface)
-            if start in boundaries and end in boundaries and not any(taken[start:end]):
+            if taken.find(1, start, end) < 0 and start in boundaries and end in boundaries:
                 taken[start:end] = b"\x01" * len(surface)
                 added.append(Mention(start, end, first.label, first.normalized, "propagation"))
             start = text.find(surface, end)
     return atomic + added
 
 
-def _occupied(length: int, mentions: list[Mention]) -> bytearray:
-    """1 at every character some mention covers."""
+def _occupied(length: int, spans: Iterable[Mention | tuple[int, int]]) -> bytearray:
+    """1 at every character one of the spans (mentions, or start and end pairs) covers."""
     taken = bytearray(length + 1)
-    for m in mentions:
-        taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+    for start, end, *_ in spans:
+        taken[start:end] = b"\x01" * (end - start)
     return taken
 
 
 def _columns(text: str, sentences: list[tuple[int, int, int]], found: list[Mention]) -> Columns:
-    """The mentions table columns of one article."""
+    """The mentions table columns of one article (`found` sorted)."""
     firsts = [start for _, start, _ in sentences]
-    columns = Columns()
-    columns.extend(
-        sentence=[max(bisect_right(firsts, m.start) - 1, 0) for m in found],
-        start=[m.start for m in found],
-        end=[m.end for m in found],
-        text=[text[m.start : m.end] for m in found],
-        label=[m.label for m in found],
-        normalized=[m.normalized for m in found],
-        method=[m.method for m in found],
+    starts, ends, labels, normalized, methods = (
+        map(list, zip(*found, strict=True)) if found else ([], [], [], [], [])
     )
-    return columns
+    return Columns(
+        {
+            "sentence": [bisect_right(firsts, start, 1) - 1 for start in starts],
+            "start": starts,
+            "end": ends,
+            "text": [text[start:end] for start, end in zip(starts, ends, strict=True)],
+            "label": labels,
+            "normalized": normalized,
+            "method": methods,
+        }
+    )

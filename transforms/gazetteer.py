@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib.resources import files
 
@@ -64,13 +65,27 @@ def _branches(node: dict) -> str:
     return "(?:" + "|".join(choices) + ")?"
 
 
-def _lead(*word_lists: list[str]) -> str:
-    """A lookahead for the first characters of the words: the engine skips every other position fast.
+def _classes(words: list[str], depth: int) -> str:
+    """One character class per position up to `depth` (no word is shorter): the characters the words
+    have there. In a lookahead, they let the engine skip most positions fast.
 
-    >>> _lead(["市委", "省委"], ["副"])
-    '(?=[副市省])'
+    >>> _classes(["市委", "省长"], 2)
+    '[市省][委长]'
     """
-    return "(?=[" + "".join(sorted({re.escape(w[0]) for words in word_lists for w in words})) + "])"
+    return "".join(_charset(word[i] for word in words) for i in range(depth))
+
+
+def _charset(chars: Iterable[str]) -> str:
+    return "[" + "".join(sorted({re.escape(char) for char in chars})) + "]"
+
+
+def _scanner(words: list[str]) -> re.Pattern[str]:
+    """A pattern finding the words in a text, the longest where several start at the same place.
+
+    >>> [m.group() for m in _scanner(["商丘", "商丘市", "河南"]).finditer("河南商丘市")]
+    ['河南', '商丘市']
+    """
+    return re.compile(f"(?={_classes(words, min(map(len, words)))})" + _alternation(words))
 
 
 @cache
@@ -98,6 +113,11 @@ def divisions() -> dict[str, str]:
 @cache
 def _place_names() -> re.Pattern[str]:
     return re.compile(_alternation(list(divisions())))
+
+
+@cache
+def _place_scanner() -> re.Pattern[str]:
+    return _scanner(list(divisions()))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -128,7 +148,7 @@ def find_places(text: str) -> list[Found]:
     >>> find_places("商丘在河南")
     [(0, 2, 'LOC', '河南省商丘市'), (3, 5, 'LOC', '河南省')]
     """
-    return [(m.start(), m.end(), "LOC", normalize_place(m.group())) for m in _place_names().finditer(text)]
+    return [(m.start(), m.end(), "LOC", normalize_place(m.group())) for m in _place_scanner().finditer(text)]
 
 
 def expanded_full(name: str) -> bool:
@@ -142,10 +162,18 @@ def expanded_full(name: str) -> bool:
 
 @cache
 def post_pattern() -> re.Pattern[str]:
-    """Posts: `[level body][党组|党委][常务][副|代]post`, or a post that stands alone (市领导, 总理)."""
+    """Posts: `[level body][党组|党委|党工委][常务][副|代]post`, or a post that stands alone (市领导, 总理).
+
+    The lookahead wants what a match starts with: a word, then its second character or the first of
+    the next word, or a one-character post alone (长).
+    """
     lexicon = officialdom()
     prefixes = ["党组", "党委", "党工委", "常务", "副", "代"]
-    lead = _lead(lexicon["standalone_posts"], lexicon["levels"], lexicon["posts"], prefixes)
+    openers = [*lexicon["standalone_posts"], *lexicon["levels"], *lexicon["posts"], *prefixes]
+    words = openers + lexicon["bodies"]
+    seconds = _charset([word[1] for word in words if len(word) > 1] + [word[0] for word in words])
+    alone = [post for post in lexicon["posts"] + lexicon["standalone_posts"] if len(post) == 1]
+    lead = f"(?={_classes(openers, 1)}{seconds}" + (f"|{_charset(alone)})" if alone else ")")
     body = _alternation(lexicon["levels"]) + _alternation(lexicon["bodies"])
     post = _alternation(lexicon["posts"])
     standalone = _alternation(lexicon["standalone_posts"])
@@ -181,7 +209,7 @@ def events() -> dict:
 def event_pattern() -> re.Pattern[str]:
     """A meeting or campaign word ending an event name, or a quoted name followed by a campaign word."""
     lexicon = events()
-    lead = _lead(["“"], lexicon["meetings"], lexicon["campaigns"])
+    lead = f"(?=“|{_classes(lexicon['meetings'] + lexicon['campaigns'], 2)})"
     return re.compile(
         f"{lead}(?:(?P<quoted>“[^“”\\n]{{2,30}}”){_alternation(lexicon['quoted_campaigns'])}"
         f"|(?P<meeting>{_alternation(lexicon['meetings'])})(?!室|厅|堂|中心|馆)"
@@ -228,12 +256,12 @@ def is_meeting(name: str) -> bool:
 def actions() -> tuple[re.Pattern[str], dict[str, str]]:
     """The action words and the action each one records (发表重要讲话 → 讲话)."""
     recorded = dict(line.split("\t") for line in _lines("lexicon_actions.tsv"))
-    return re.compile(_alternation(list(recorded))), recorded
+    return _scanner(list(recorded)), recorded
 
 
 @cache
 def _set_phrases() -> re.Pattern[str]:
-    return re.compile(_alternation(_lines("lexicon_set_phrases.txt")))
+    return _scanner(_lines("lexicon_set_phrases.txt"))
 
 
 def find_set_phrases(text: str) -> list[tuple[int, int]]:

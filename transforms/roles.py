@@ -54,16 +54,17 @@ def find_roles(
     text: str, sentences: Sequence[tuple[int, int, int]], mentions: Sequence[Found], issue_date: dt.date
 ) -> Columns:
     """The roles table columns of one article from its sentences and (sorted) mentions."""
+    sentence_starts = [first for _, first, _ in sentences]
+    numbers = sorted({bisect_right(sentence_starts, m.start, 1) - 1 for m in mentions if m.label == "PERSON"})
+    rows: list[tuple] = []
+    if not numbers:
+        return _columns(text, rows)
     atomic = [m for m in mentions if m.label in ATOMIC]
     starts = [m.start for m in atomic]
     meetings = [m for m in mentions if m.label == "EVENT" and gazetteer.is_meeting(m.normalized)]
     dated = [(m.start, day) for m in atomic if m.label in ("DATE", "TIME") and (day := _day(m.normalized))]
-    sentence_starts = [first for _, first, _ in sentences]
     known: dict[str, tuple[list[str], str | None]] = {}
-    rows: list[tuple] = []
-    for number in sorted(
-        {max(bisect_right(sentence_starts, m.start) - 1, 0) for m in atomic if m.label == "PERSON"}
-    ):
+    for number in numbers:
         _, first, last = sentences[number]
         inside = atomic[bisect_left(starts, first) : bisect_left(starts, last)]
         event = _nearest(meetings, first, last, lambda m: m.start)
@@ -144,22 +145,24 @@ def _actions(text: str, start: int, last: int, inside: list[Found]) -> list[str]
     """Action words from `start` to the end of the clause, stopping at the next name."""
     clause_end = _CLAUSE_END.search(text, start, last)
     end = clause_end.start() if clause_end else last
-    end = min([m.start for m in inside if m.label == "PERSON" and start <= m.start < end] + [end])
+    end = next((m.start for m in inside if m.label == "PERSON" and start <= m.start < end), end)
     pattern, recorded = gazetteer.actions()
     return list(dict.fromkeys(recorded[m.group()] for m in pattern.finditer(text, start, end)))
 
 
 def _columns(text: str, rows: list[tuple]) -> Columns:
-    columns = Columns()
-    columns.extend(
-        sentence=[number for number, *_ in rows],
-        start=[member.person.start for _, member, *_ in rows],
-        end=[member.person.end for _, member, *_ in rows],
-        person=[text[member.person.start : member.person.end] for _, member, *_ in rows],
-        positions=[list(member.positions) for _, member, *_ in rows],
-        organization=[member.organization for _, member, *_ in rows],
-        action=[action for _, _, action, *_ in rows],
-        event=[event for *_, event, _ in rows],
-        date=[day for *_, day in rows],
+    """The roles table columns of the (sentence, member, action, event, date) rows."""
+    numbers, members, actions, events, days = zip(*rows, strict=True) if rows else ((),) * 5
+    return Columns(
+        {
+            "sentence": list(numbers),
+            "start": [member.person.start for member in members],
+            "end": [member.person.end for member in members],
+            "person": [text[member.person.start : member.person.end] for member in members],
+            "positions": [list(member.positions) for member in members],
+            "organization": [member.organization for member in members],
+            "action": list(actions),
+            "event": list(events),
+            "date": list(days),
+        }
     )
-    return columns
