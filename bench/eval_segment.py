@@ -6,7 +6,8 @@
 Prints, beside a naive baseline where one applies: article-boundary precision/recall/F1 and title
 exact-match on the original Markdown and on plain-text versions of the same bulletins (the ``###`` story
 headings are the ground truth); the sentence case file; the offset property over every sentence and token
-of the corpus; segmentation throughput in one process; near-duplicate pairs found by MinHash.
+of the corpus; the batched APIs (`tokenize_all`, `minhash_all`) against the per-article ones; segmentation
+throughput in one process, on one thread and on a few; near-duplicate pairs found by MinHash.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import argparse
 import gc
 import html
 import json
+import operator
+import os
 import random
 import re
 import sys
@@ -22,13 +25,14 @@ import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import opencc
 
 from transforms import dedupe
-from transforms.segment import split_articles, split_sentences, tokenize
-from transforms.tokens import tagger
+from transforms.segment import split_articles, split_sentences, tokenize, tokenize_all
+from transforms.tokens import WORKERS, tagger
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpora" / "xwlb_daily" / "news"
@@ -137,21 +141,25 @@ def prepared_seed() -> str:
     return opencc.OpenCC("t2s").convert(_PINYIN.sub("", raw))
 
 
-def _articles(names: list[str], texts: list[str]) -> tuple[list[str], list[str]]:
-    """(article names, article bodies) of the bulletins `texts` named `names`."""
-    article_names, bodies = [], []
-    for name, text in zip(names, texts, strict=True):
-        for seq, article in enumerate(split_articles(text).articles):
-            article_names.append(f"{name}-{seq:02d}")
-            bodies.append(text[article.start : article.end])
-    return article_names, bodies
+def bulletin_bodies(text: str) -> list[str]:
+    """The article bodies of a bulletin, as the pipeline cuts them."""
+    return [text[article.start : article.end] for article in split_articles(text).articles]
 
 
-def _segment(text: str) -> None:
-    """Everything the pipeline does per bulletin in segmentation."""
-    for article in split_articles(text).articles:
-        body = text[article.start : article.end]
-        tokenize(body, split_sentences(body))
+def _names(stems: list[str], bulletins: list[list[str]]) -> list[str]:
+    """A name per article: its bulletin's stem and its sequence number."""
+    return [
+        f"{stem}-{seq:02d}"
+        for stem, bodies in zip(stems, bulletins, strict=True)
+        for seq in range(len(bodies))
+    ]
+
+
+def _segment(text: str, workers: int) -> None:
+    """Everything the pipeline does per bulletin in segmentation: articles, sentences, then the words of
+    all articles of the bulletin at once on `workers` threads."""
+    bodies = bulletin_bodies(text)
+    tokenize_all(bodies, [split_sentences(body) for body in bodies], workers)
 
 
 def _table(header: tuple[str, ...], rows: list[tuple]) -> None:
@@ -246,17 +254,43 @@ def report_tagger(bodies: list[str]) -> None:
     print(f"Tagger (cut + tag memo) against rjieba.tag: {words} words, {differences} bodies differ\n")
 
 
+def report_batched(bulletins: list[list[str]]) -> None:
+    """The batched APIs against their one-article-at-a-time counterparts, bulletin by bulletin."""
+    differences = signatures = 0
+    for bodies in bulletins:
+        sentences = [split_sentences(body) for body in bodies]
+        batched = tokenize_all(bodies, sentences, WORKERS)
+        differences += sum(
+            columns.data != tokenize(body, spans).data
+            for columns, body, spans in zip(batched, bodies, sentences, strict=True)
+        )
+        expected = [dedupe.minhash(body) if body.strip() else None for body in bodies]
+        signatures += sum(map(operator.ne, dedupe.minhash_all(bodies), expected))
+    print(
+        f"Batched APIs on {len(bulletins)} bulletins: tokenize_all ({WORKERS} threads) differs from"
+        f" tokenize on {differences} articles; minhash_all differs from minhash on {signatures} articles\n"
+    )
+
+
 def report_speed(texts: list[str]) -> None:
     megabytes = sum(len(text.encode()) for text in texts) / 1e6
     tag = tagger()
-    cut = tag.jieba.cut
     lines = [line for text in texts for line in text.split("\n") if line.strip()]
     rows = []
     for name, work, items in (
-        ("split_articles + split_sentences + tokenize (cold)", _segment, texts),
-        ("split_articles + split_sentences + tokenize", _segment, texts),
+        (
+            "split_articles + split_sentences + tokenize_all, 1 thread (cold)",
+            partial(_segment, workers=1),
+            texts,
+        ),
+        ("split_articles + split_sentences + tokenize_all, 1 thread", partial(_segment, workers=1), texts),
+        (
+            f"split_articles + split_sentences + tokenize_all, {WORKERS} threads",
+            partial(_segment, workers=WORKERS),
+            texts,
+        ),
         ("split_articles only", split_articles, texts),
-        ("reference: rjieba.cut per line, no offsets", cut, lines),
+        ("reference: rjieba.cut per line, no offsets", tag.jieba.cut, lines),
         ("reference: rjieba.tag per line, no offsets", tag.jieba.tag, lines),
     ):
         gc.collect()
@@ -266,7 +300,8 @@ def report_speed(texts: list[str]) -> None:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         rows.append((name, f"{megabytes / wall:.1f}", f"{megabytes / cpu:.1f}"))
     print(
-        f"Segmentation throughput, one process, {megabytes:.1f} MB of plain-text bulletins (target ≥ 10 MB/s)"
+        f"Segmentation throughput, one process, {megabytes:.1f} MB of plain-text bulletins"
+        f" (target ≥ 10 MB/s); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     _table(("stage", "MB/s wall", "MB/s CPU"), rows)
 
@@ -298,10 +333,15 @@ def _edits(bodies: list[str], rng: random.Random) -> dict[str, Callable[[str], s
     }
 
 
-def report_dedupe(bodies: list[str], names: list[str]) -> None:
+def report_dedupe(bulletins: list[list[str]], names: list[str]) -> None:
+    bodies = [body for bulletin in bulletins for body in bulletin]
     megabytes = sum(len(body.encode()) for body in bodies) / 1e6
     began = time.perf_counter()
     signatures = [dedupe.minhash(body) for body in bodies]
+    one_by_one = time.perf_counter() - began
+    began = time.perf_counter()
+    for bulletin in bulletins:
+        dedupe.minhash_all(bulletin)
     signing = time.perf_counter() - began
     items = list(zip(names, signatures, strict=True))
     began = time.perf_counter()
@@ -309,7 +349,8 @@ def report_dedupe(bodies: list[str], names: list[str]) -> None:
     searching = time.perf_counter() - began
     print(
         f"Near-duplicates ({dedupe.BANDS} bands × {dedupe.PERMUTATIONS // dedupe.BANDS} rows, threshold"
-        f" {dedupe.THRESHOLD}): minhash {megabytes / signing:.1f} MB/s; first_occurrences over {len(items)}"
+        f" {dedupe.THRESHOLD}): minhash one body at a time {megabytes / one_by_one:.1f} MB/s, minhash_all"
+        f" per bulletin {megabytes / signing:.1f} MB/s; first_occurrences over {len(items)}"
         f" articles in {searching:.2f} s; {len(duplicates)} articles point to an earlier one"
     )
     counts = ", ".join(
@@ -350,11 +391,13 @@ def main() -> None:
     report_boundaries(markdowns)
     report_seed()
     report_sentence_cases()
-    names, bodies = _articles(stems, texts)
-    report_offsets(bodies + _articles(stems, markdowns)[1])
+    bulletins = [bulletin_bodies(text) for text in texts]
+    bodies = [body for bulletin in bulletins for body in bulletin]
+    report_offsets(bodies + [body for markdown in markdowns for body in bulletin_bodies(markdown)])
     report_tagger(bodies)
+    report_batched(bulletins)
     report_speed(texts)
-    report_dedupe(bodies, names)
+    report_dedupe(bulletins, _names(stems, bulletins))
 
 
 if __name__ == "__main__":

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from transforms.dedupe import PERMUTATIONS, THRESHOLD, first_occurrences, minhash, similarity
+from transforms.dedupe import PERMUTATIONS, THRESHOLD, first_occurrences, minhash, minhash_all, similarity
 
 STORY = (
     "10月8日下午，全市深化全国文明城市创建工作推进会召开，深入学习贯彻习近平总书记关于文明创建工作的重要论述精神，"
@@ -18,6 +21,14 @@ OTHER_STORY = (
     "国家统计局今天发布数据，前三季度国内生产总值同比增长百分之五点二，经济运行总体回升向好，"
     "高质量发展扎实推进，就业物价总体稳定，国际收支基本平衡，主要预期目标有望顺利完成。"
 )
+
+# SHA-256 of signatures as warehouses store them, measured with the first release of `minhash` (one body at
+# a time): a short text (one shingle), a story, and a long text spanning several hashing chunks.
+STORED = {
+    "推进会": "facfd898b04d5e69712d32ec80cc7ead5eee2c921b067ceb3a78ccde0768c92b",
+    STORY: "082f99ed5acf71f0dbaded093ad7330b6457d544588e4dd46bbb7632f8b53000",
+    OTHER_STORY * 20: "21c7eb2af35970a76506ad8fc6a28ccb523ded7f5f6d19bbc97d40e3cc94ea1c",
+}
 
 
 def _shingles(text: str) -> set[str]:
@@ -77,3 +88,18 @@ def test_the_threshold_can_be_lowered() -> None:
     items = [("a", minhash(STORY)), ("b", minhash(STORY[:-20] + OTHER_STORY[:20]))]  # Jaccard 0.76
     assert first_occurrences(items) == {}
     assert first_occurrences(items, threshold=0.7) == {"b": "a"}
+
+
+@pytest.mark.parametrize("text", STORED, ids=lambda text: f"{len(text)} characters")
+def test_signatures_stored_by_earlier_releases_stay_valid(text: str) -> None:
+    assert hashlib.sha256(minhash(text)).hexdigest() == STORED[text]
+    assert hashlib.sha256(minhash_all(["", text, STORY])[1]).hexdigest() == STORED[text]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet="推进会召开全市文明 \n\u3000\x00a。", max_size=1500), max_size=6))
+def test_signing_a_file_at_once_equals_signing_each_body(bodies: list[str]) -> None:
+    expected = [minhash_all([body])[0] for body in bodies]
+    assert minhash_all(bodies) == expected
+    assert [signature is None for signature in expected] == [not body.strip() for body in bodies]
+    assert [signature or minhash("") for signature in expected] == [minhash(body) for body in bodies]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.eval_segment import (
+    bulletin_bodies,
     markdown_bulletin,
     plain_bulletin,
     prepared_seed,
@@ -18,7 +20,7 @@ from bench.eval_segment import (
     score_boundaries,
 )
 from transforms.records import Columns
-from transforms.segment import split_articles, split_sentences, tokenize
+from transforms.segment import split_articles, split_sentences, tokenize, tokenize_all
 from transforms.tokens import Tagger, tagger, user_dictionary
 
 CASES = Path(__file__).parent / "cases"
@@ -154,6 +156,25 @@ def test_tokens_reproduce_their_sentences(body: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET, max_size=160), max_size=7), st.integers(1, 3))
+def test_tokenizing_a_file_at_once_equals_tokenizing_each_article(bodies: list[str], workers: int) -> None:
+    sentences = [split_sentences(body) for body in bodies]
+    batched = tokenize_all(bodies, sentences, workers)
+    assert [columns.data for columns in batched] == [
+        tokenize(body, spans).data for body, spans in zip(bodies, sentences, strict=True)
+    ]
+
+
+def test_a_forked_process_tokenizes_on_threads_of_its_own() -> None:
+    bodies = ["市委副书记讲话。", "增长0.7%", "全国文明城市创建。"]
+    sentences = [split_sentences(body) for body in bodies]
+    expected = [columns.data for columns in tokenize_all(bodies, sentences)]  # starts this process's threads
+    with multiprocessing.get_context("fork").Pool(1) as pool:  # a child forked after that has none of them
+        batched = pool.apply_async(tokenize_all, (bodies, sentences)).get(timeout=60)
+    assert [columns.data for columns in batched] == expected
+
+
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.text(alphabet=ALPHABET, max_size=80), max_size=4))
 def test_the_tagger_equals_rjieba_tag_whatever_came_before(texts: list[str]) -> None:
     tag = tagger()
@@ -191,3 +212,11 @@ def test_xwlb_article_boundaries_meet_the_targets(xwlb_sample: list[str]) -> Non
     assert plain.gold > 900
     assert plain.f1 >= 0.97 and plain.title_rate >= 0.97
     assert markdown.f1 >= 0.995 and markdown.title_rate >= 0.995
+
+
+def test_xwlb_words_are_the_same_one_article_at_a_time_or_a_bulletin_at_once(xwlb_sample: list[str]) -> None:
+    for markdown in xwlb_sample[::4]:
+        bodies = bulletin_bodies(plain_bulletin(markdown)[0])
+        sentences = [split_sentences(body) for body in bodies]
+        expected = [tokenize(body, spans).data for body, spans in zip(bodies, sentences, strict=True)]
+        assert [columns.data for columns in tokenize_all(bodies, sentences)] == expected

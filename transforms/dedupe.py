@@ -1,10 +1,11 @@
 """Near-duplicate articles: MinHash signatures of character shingles, LSH banding, a Jaccard threshold.
 
 `minhash` turns an article into a fixed-size signature (stored in the warehouse, so later runs compare
-new articles against every earlier one without re-reading their text). `first_occurrences` walks
-signatures in canonical order (issue_date, then article_id) and maps each near-duplicate to the first
-article of its group. Hashing uses fixed constants and numpy integer arithmetic, never Python's
-salted `hash()`, so signatures are identical across processes and runs.
+new articles against every earlier one without re-reading their text); `minhash_all` signs all articles
+of a file in one numpy pass, with the same bytes. `first_occurrences` walks signatures in canonical order
+(issue_date, then article_id) and maps each near-duplicate to the first article of its group. Hashing
+uses fixed constants and numpy integer arithmetic, never Python's salted `hash()`, so signatures are
+identical across processes and runs.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ BANDS = 32  # LSH bands of 4 rows: pairs with Jaccard ≥ 0.6 become candidates 
 THRESHOLD = 0.8  # estimated Jaccard similarity from which an article is a near-duplicate
 _ROWS = PERMUTATIONS // BANDS
 _BAND_BYTES = _ROWS * 4
-_CHUNK = 4096  # shingles hashed at once: bounds memory to _CHUNK × PERMUTATIONS × 8 bytes
+_CHUNK = 1024  # shingles hashed at once: bounds memory to _CHUNK × PERMUTATIONS × 8 bytes (1 MB)
 _EMPTY = b"\xff" * (PERMUTATIONS * 4)
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"\s\s*")  # not \s+: re skips ahead fast only to a pattern starting with one class
 _BASE = np.uint64(0x100000001B3)
 
 
@@ -43,15 +44,62 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint64(31))
 
 
-def _shingle_codes(text: str) -> np.ndarray:
-    """One 64-bit code per 5-character shingle of `text` without blanks (a shorter text is one shingle)."""
+def _compact(text: str) -> str:
+    """`text` without blanks; a non-blank text shorter than a shingle padded on the left with NUL characters.
+
+    Leading zero characters leave a polynomial shingle code unchanged, so the padded text has exactly one
+    shingle, with the code of the whole short text.
+
+    >>> _compact(" 推进 会 "), _compact("全市 深化 全国")
+    ('\\x00\\x00推进会', '全市深化全国')
+    """
     compact = _SPACE.sub("", text)
-    chars = np.frombuffer(compact.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
-    count = max(len(chars) - SHINGLE + 1, 1 if len(chars) else 0)
+    return compact.rjust(SHINGLE, "\0") if compact else compact
+
+
+def _shingle_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """One 64-bit code per 5-character shingle of every text of `texts` (compact, each at least a shingle
+    long), all in one array, and the index in it of each text's first shingle."""
+    chars = np.frombuffer("".join(texts).encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    count = len(chars) - SHINGLE + 1
     codes = np.zeros(count, dtype=np.uint64)
-    for offset in range(min(SHINGLE, len(chars))):
+    for offset in range(SHINGLE):
         codes = codes * _BASE + chars[offset : offset + count]
-    return _mix(codes)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lengths)
+    within = np.ones(count, dtype=bool)  # shingles that run from one text into the next are dropped
+    within[(ends[:-1, None] - np.arange(1, SHINGLE, dtype=np.int64)).ravel()] = False
+    shingles = lengths - (SHINGLE - 1)
+    return _mix(codes[within]), np.cumsum(shingles) - shingles
+
+
+def minhash_all(bodies: list[str]) -> list[bytes | None]:
+    """The `minhash` signature of every body, None for a blank body, computed for all bodies at once.
+
+    >>> signatures = minhash_all(["全市深化全国文明城市创建工作推进会召开", " \\n", "推进会"])
+    >>> signatures == [minhash("全市深化全国文明城市创建工作推进会召开"), None, minhash("推进会")]
+    True
+    """
+    compacts = [_compact(body) for body in bodies]
+    texts = [compact for compact in compacts if compact]
+    signatures: list[bytes | None] = [None] * len(bodies)
+    if not texts:
+        return signatures
+    codes, firsts = _shingle_codes(texts)
+    # Segments of at most _CHUNK shingles, none across two texts: the minimum of each, then of each text.
+    # One row per permutation, one column per shingle: numpy multiplies and reduces long contiguous rows.
+    bounds = np.union1d(firsts, np.arange(0, len(codes), _CHUNK))
+    multipliers, increments = _permutations()
+    minima = []
+    for begin in range(0, len(codes), _CHUNK):
+        hashed = multipliers[:, None] * codes[begin : begin + _CHUNK]
+        hashed += increments[:, None]
+        segments = bounds[np.searchsorted(bounds, begin) : np.searchsorted(bounds, begin + _CHUNK)]
+        minima.append(np.minimum.reduceat(hashed, segments - begin, axis=1))
+    per_text = np.minimum.reduceat(np.hstack(minima), np.searchsorted(bounds, firsts), axis=1)
+    # The top 32 bits of the minimum are the minimum of the top 32 bits: one shift instead of one per shingle.
+    rows = iter((per_text.T >> np.uint64(32)).astype("<u4"))
+    return [next(rows).tobytes() if compact else None for compact in compacts]
 
 
 def minhash(text: str) -> bytes:
@@ -64,17 +112,7 @@ def minhash(text: str) -> bytes:
     >>> minhash("") == b"\\xff" * 512
     True
     """
-    codes = _shingle_codes(text)
-    if not len(codes):
-        return _EMPTY
-    multipliers, increments = _permutations()
-    signature = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
-    for begin in range(0, len(codes), _CHUNK):
-        hashed = codes[begin : begin + _CHUNK, None] * multipliers
-        hashed += increments
-        np.minimum(signature, hashed.min(axis=0), out=signature)
-    # The top 32 bits of the minimum are the minimum of the top 32 bits: one shift instead of one per shingle.
-    return (signature >> np.uint64(32)).astype("<u4").tobytes()
+    return minhash_all([text])[0] or _EMPTY
 
 
 def similarity(first: bytes, second: bytes) -> float:

@@ -1,8 +1,9 @@
 """Segmentation: bulletin → articles → paragraphs and sentences → words, all as exact offsets.
 
-The pipeline calls these three functions; each lives in the module that does its job:
-`transforms.articles` (article boundaries, titles, leads, ToC summary), `transforms.sentences`
-(paragraphs and sentences) and `transforms.tokens` (rjieba words with POS tags and the user dictionary).
+The pipeline calls these functions; each lives in the module that does its job: `transforms.articles`
+(article boundaries, titles, leads, ToC summary), `transforms.sentences` (paragraphs and sentences) and
+`transforms.tokens` (rjieba words with POS tags and the user dictionary; `tokenize_all` does the words of
+all articles of a file at once, on a few threads).
 
 >>> body = "市委副书记、市长摆向阳主持。会议19:00开始。"
 >>> sentences = split_sentences(body)
@@ -16,6 +17,6 @@ from __future__ import annotations
 
 from transforms.articles import ArticleSpan, Bulletin, split_articles
 from transforms.sentences import split_sentences
-from transforms.tokens import tokenize
+from transforms.tokens import tokenize, tokenize_all
 
-__all__ = ["ArticleSpan", "Bulletin", "split_articles", "split_sentences", "tokenize"]
+__all__ = ["ArticleSpan", "Bulletin", "split_articles", "split_sentences", "tokenize", "tokenize_all"]
