@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from transforms import dates, decode, entities, html, normalize, repair, segment
-from transforms.dedupe import minhash
+from transforms.dedupe import minhash_all
 from transforms.records import Columns, FileMeta, Quarantined, Repair
 from transforms.schema import CONTENT_TABLES
 
@@ -153,13 +153,13 @@ def _add_articles(rows: FileRows, articles: list[_Article], meta: FileMeta, file
     with rows.timed("segment"):
         sentences = [segment.split_sentences(body) for body in bodies]
     with rows.timed("tokens"):
-        tokens = [segment.tokenize(body, found) for body, found in zip(bodies, sentences, strict=True)]
+        tokens = segment.tokenize_all(bodies, sentences)
     with rows.timed("entities"):
         found = [
             entities.extract(*parts, meta.issue_date) for parts in zip(bodies, sentences, tokens, strict=True)
         ]
     with rows.timed("dedupe"):
-        signatures = [minhash(body) if body.strip() else None for body in bodies]
+        signatures = minhash_all(bodies)
     rows.tables["articles"].extend(
         article_id=[a.article_id for a in articles],
         file_id=[file_id] * len(articles),
