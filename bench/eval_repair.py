@@ -158,8 +158,10 @@ def synthetic(documents: int, seed: int) -> None:
             for clean in sample:
                 damaged = corrupt(clean, rng)
                 fixed = to_simplified(damaged) if kind == "traditional" else repair_text(damaged).text
-                # What GBK cannot encode (•, emoji) is lost before the damage: no repair brings it back.
-                reference = clean.encode("gbk", errors="replace").decode("gbk") if "gbk" in kind else clean
+                # What GBK cannot encode (•, emoji) is lost before GBK damage: no repair brings it back.
+                # UTF-8 read as GBK lost nothing of the kind: its bytes encode every character.
+                gbk_encoded = kind.startswith("gbk")
+                reference = clean.encode("gbk", errors="replace").decode("gbk") if gbk_encoded else clean
                 if kind == "gbk_split_folded":
                     reference, fixed = fold_width(reference), fold_width(fixed)
                 total += len(reference)

@@ -1,20 +1,27 @@
-"""A character trigram language model of Simplified news text, for choosing what a lost byte was.
+"""A character 4-gram language model of Simplified news text, for choosing what a lost byte was.
 
-The model is package data (``resources/charlm_trigrams.bin.gz``) built by ``python -m bench.train_charlm``
-from real news text, seen through `model_form` (Simplified; ASCII digits and letters one class each),
+The model is package data (``resources/charlm_4grams.bin.gz``) built by ``python -m bench.train_charlm``
+from real news text, seen through `model_form` (Simplified; a run of ASCII digits or letters one symbol),
 so one model serves both scripts. It is interpolated absolute discounting (Kneser-Ney style) over
-counts of characters, pairs and triples, pruned to the frequent ones.
+counts of n-grams of one to `ORDER` characters, pruned to the frequent ones.
 
 File format: tables one after the other, each ``<II`` (number of keys, key bytes), the keys as fixed-width
-UTF-32-LE, then their counts as little-endian uint32: characters, pairs, triples, then per history of
-one and of two characters the total count of the pairs / triples kept after it. The character table is
-a gzip member of its own, so `plausibility` reads it without inflating the rest.
+UTF-32-LE, then their counts as little-endian uint32: the n-grams of each order from 1 to `ORDER`, then
+per history of 1 to ``ORDER - 1`` characters the total count of the n-grams kept after it, then how
+many distinct ones there are. The character table is a gzip member of its own, so `plausibility`
+reads it without inflating the rest.
+
+A lost character is also judged by the brackets of its line (``resources/charlm_brackets.json``): a
+closing bracket gains `BRACKET_BIAS` where its opening bracket is the innermost one left open, and
+loses as much elsewhere.
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 import math
+import re
 import string
 import struct
 import zlib
@@ -27,12 +34,20 @@ from importlib.resources import files
 
 from transforms.normalize import simplified_char
 
-MODEL = "charlm_trigrams.bin.gz"
+MODEL = "charlm_4grams.bin.gz"
+ORDER = 4
+"""Characters in the longest n-gram the model counts."""
 DISCOUNT = 0.75
 CONFIDENT = 2.5
 """Nats a lost character's best candidate must lead the runner-up by to be written; else U+FFFD."""
-CONTEXT = 2
+CONTEXT = ORDER - 1
 """Characters of context on each side the model conditions on."""
+LINE_SPAN = 120
+"""Characters before a position, back to its line break, that `context_before` gives (brackets open
+in them are judged)."""
+BRACKET_BIAS = 5.0
+"""Nats for a closing bracket that closes the innermost bracket open in its line, and against one
+that closes none."""
 
 Item = str | tuple[str, ...]
 """A repaired character, or the candidates for one whose bytes were partly lost."""
@@ -47,17 +62,19 @@ class Choice:
 
 
 def write_model(counts: Sequence[dict[str, int]]) -> bytes:
-    """Serialize unigram, bigram and trigram counts with the statistics `CharLM` interpolates with.
+    """Serialize the n-gram counts of orders 1 to `ORDER` with the statistics `CharLM` interpolates with.
 
-    >>> CharLM.from_bytes(write_model([{"a": 2, "b": 1}, {"ab": 1}, {}])).unigrams["a"]
+    >>> CharLM.from_bytes(write_model([{"a": 2, "b": 1}, {"ab": 1}, {}, {}])).unigrams["a"]
     2
     """
-    kept: list[Counter[str]] = [Counter(), Counter()]
-    for order in (1, 2):
+    kept: list[Counter[str]] = [Counter() for _ in counts[1:]]
+    types: list[Counter[str]] = [Counter() for _ in counts[1:]]
+    for order in range(1, len(counts)):
         for key, value in counts[order].items():
             kept[order - 1][key[:-1]] += value
+            types[order - 1][key[:-1]] += 1
     parts = []
-    for table in (*counts, *kept):
+    for table in (*counts, *kept, *types):
         keys = sorted(table)
         encoded = "".join(keys).encode("utf-32-le")
         values = array("I", (table[k] for k in keys))
@@ -67,67 +84,83 @@ def write_model(counts: Sequence[dict[str, int]]) -> bytes:
 
 
 _ASCII_CLASSES = str.maketrans("0123456789" + string.ascii_letters, "0" * 10 + "a" * 52)
+_CLASS_RUNS = re.compile(r"([0a])\1+")
 
 
 def model_form(text: str) -> str:
-    """Text as the model sees it: Simplified, every ASCII digit ``0`` and every ASCII letter ``a`` (one
-    class each: which digit or letter it is says little about the characters around it).
+    """Text as the model sees it: Simplified, a run of ASCII digits ``0`` and a run of ASCII letters
+    ``a`` (which digits, and how many, say little about the characters around them; one symbol lets
+    ``13日23时`` condition 时 on 日).
 
-    >>> model_form("國內GDP增長5.3%")
-    '国内aaa增长0.0%'
+    >>> model_form("國內GDP增長15.3%")
+    '国内a增长0.0%'
     """
-    return "".join(map(simplified_char, text)).translate(_ASCII_CLASSES)
+    return _CLASS_RUNS.sub(r"\1", "".join(map(simplified_char, text)).translate(_ASCII_CLASSES))
 
 
 @dataclass(frozen=True, slots=True)
 class CharLM:
-    """Counts by n-gram string, and per history (one or two characters) the total count of the
-    n-grams kept after it and how many distinct ones there are."""
+    """Counts by n-gram string (``ngrams[n - 1]`` holds the n-grams), and per history (1 to
+    ``ORDER - 1`` characters) the total count of the n-grams kept after it and how many distinct
+    ones there are."""
 
-    unigrams: dict[str, int]
-    bigrams: dict[str, int]
-    trigrams: dict[str, int]
+    ngrams: tuple[dict[str, int], ...]
     kept: dict[str, int]
     types: dict[str, int]
     continuation: dict[str, int]
+    vocabulary: int
+    """Distinct characters and pairs: the denominator of the continuation unigram."""
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> CharLM:
         """Load a model written by `write_model`."""
-        tables = _read_tables(gzip.decompress(blob), (1, 2, 3, 1, 2))
-        unigrams, bigrams, trigrams, kept_after_one, kept_after_two = tables
-        types = Counter(key[:-1] for key in bigrams) + Counter(key[:-1] for key in trigrams)
-        continuation = Counter(key[1] for key in bigrams)
-        return cls(unigrams, bigrams, trigrams, kept_after_one | kept_after_two, types, continuation)
+        histories = range(1, ORDER)
+        tables = _read_tables(gzip.decompress(blob), (*range(1, ORDER + 1), *histories, *histories))
+        ngrams, kept, types = tuple(tables[:ORDER]), tables[ORDER : 2 * ORDER - 1], tables[2 * ORDER - 1 :]
+        continuation = Counter(key[1] for key in ngrams[1])
+        return cls(ngrams, _merged(kept), _merged(types), continuation, len(ngrams[0]) + len(ngrams[1]))
 
-    def _unigram(self, char: str) -> float:
-        return (self.continuation.get(char, 0) + 0.5) / (len(self.bigrams) + len(self.unigrams))
-
-    def _interpolate(
-        self, history_count: int | None, table: dict[str, int], history: str, char: str, lower: float
-    ) -> float:
-        """Absolute discounting: what the pruned and discounted counts leave goes to the lower order."""
-        kept = self.kept.get(history)
-        if not history_count or not kept:
-            return lower
-        seen = max(table.get(history + char, 0) - DISCOUNT, 0.0)
-        backoff = history_count - kept + DISCOUNT * self.types[history]
-        return (seen + backoff * lower) / max(history_count, kept)
+    @property
+    def unigrams(self) -> dict[str, int]:
+        """Count of every character."""
+        return self.ngrams[0]
 
     def logprob(self, before: str, char: str) -> float:
-        """log P(char | the two characters before it); `before` may be shorter at a text start."""
-        p = self._unigram(char)
-        if before:
-            p = self._interpolate(self.unigrams.get(before[-1]), self.bigrams, before[-1], char, p)
-        if len(before) >= 2:
-            p = self._interpolate(self.bigrams.get(before[-2:]), self.trigrams, before[-2:], char, p)
+        """log P(char | the `CONTEXT` symbols before it, in model form); `before` may be shorter.
+
+        Interpolated absolute discounting: what the pruned and discounted counts of a history leave
+        goes to the next shorter one. A history missing from its table has no longer one kept either
+        (counts only shrink as histories grow, and longer ones are pruned at least as hard).
+        """
+        p = (self.continuation.get(char, 0) + 0.5) / self.vocabulary
+        for size in range(1, min(len(before), CONTEXT) + 1):
+            history = before[-size:]
+            history_count = self.ngrams[size - 1].get(history)
+            if not history_count:
+                break
+            kept = self.kept.get(history)
+            if not kept:
+                continue
+            seen = max(self.ngrams[size].get(history + char, 0) - DISCOUNT, 0.0)
+            backoff = history_count - kept + DISCOUNT * self.types[history]
+            p = (seen + backoff * p) / max(history_count, kept)
         return math.log(p)
 
-    def score(self, text: str, start: int = 0, end: int | None = None) -> float:
-        """Sum of log P over text[start:end], each character conditioned on the two before it."""
+    def score(self, text: str, start: int = 0) -> float:
+        """Sum of log P over text[start:], in model form, each symbol conditioned on those before it."""
         simple = model_form(text)
-        stop = len(simple) if end is None else end
-        return sum(self.logprob(simple[max(0, i - 2) : i], simple[i]) for i in range(start, stop))
+        first = len(model_form(text[:start]))
+        return sum(
+            self.logprob(simple[max(0, i - CONTEXT) : i], simple[i]) for i in range(first, len(simple))
+        )
+
+
+def _merged(tables: Sequence[dict[str, int]]) -> dict[str, int]:
+    """One dict of tables whose keys differ in length."""
+    merged: dict[str, int] = {}
+    for table in tables:
+        merged.update(table)
+    return merged
 
 
 def _read_tables(data: bytes, widths: Sequence[int]) -> list[dict[str, int]]:
@@ -178,10 +211,44 @@ def plausibility(text: str) -> float:
     return sum(math.log(counts.get(c, 0) + 0.5) for c in wide) / len(wide) - log_total
 
 
+@cache
+def _brackets() -> dict[str, str]:
+    """Closing bracket → its opening bracket."""
+    return json.loads(
+        (files("transforms") / "resources" / "charlm_brackets.json").read_text(encoding="utf-8")
+    )
+
+
+def open_bracket(line: str) -> str:
+    """The innermost bracket `line` leaves open ('' when none).
+
+    >>> open_bracket("（1）《条例（试行"), open_bracket("“好”")
+    ('（', '')
+    """
+    closing = _brackets()
+    opening = set(closing.values())
+    stack: list[str] = []
+    for char in line:
+        if char in opening:
+            stack.append(char)
+        elif char in closing and closing[char] in stack:
+            del stack[len(stack) - 1 - stack[::-1].index(closing[char]) :]
+    return stack[-1] if stack else ""
+
+
+def _bracket_bias(opened: str, candidate: str) -> float:
+    """`BRACKET_BIAS` for a closing bracket that closes `opened`, minus it for one that does not."""
+    expected = _brackets().get(candidate)
+    if expected is None:
+        return 0.0
+    return BRACKET_BIAS if expected == opened else -BRACKET_BIAS
+
+
 def choose(
     left: str, candidates: Iterable[str], right: str, traditional: bool | None = None
 ) -> Choice | None:
-    """The candidate that best fits between `left` and `right` (up to two characters each side).
+    """The candidate that best fits between `left` and `right` (the model reads `CONTEXT` characters
+    each side; the brackets left open in all of `left` count too, see `open_bracket`).
 
     Candidates the model has never seen are dropped unless nothing else is left, and so are
     Traditional-only ones in Simplified text (`traditional` false; by default judged from the
@@ -190,6 +257,8 @@ def choose(
 
     >>> choose("确", ["保", "宝", "饱"], "”大").char
     '保'
+    >>> choose("（全体会议通过", ["。", "、", "）", "》"], "\\n").char
+    '）'
     """
     lm = char_lm()
     pool = list(candidates)
@@ -205,8 +274,10 @@ def choose(
         form = simplified_char(candidate)
         if form not in forms or (candidate != form) == traditional:
             forms[form] = candidate
+    near, after = model_form(left)[-CONTEXT:], model_form(right)[:CONTEXT]
+    opened = open_bracket(left)
     scored = sorted(
-        ((lm.score(left[-CONTEXT:] + form + right[:CONTEXT], len(left[-CONTEXT:])), form) for form in forms),
+        ((lm.score(near + form + after, len(near)) + _bracket_bias(opened, form), form) for form in forms),
         reverse=True,
     )
     runner_up = scored[1][0] if len(scored) > 1 else -math.inf
@@ -214,26 +285,45 @@ def choose(
 
 
 def context_before(text: str, start: int) -> str:
-    """The characters the model conditions on before text[start]; a line break at the text start
+    """The text before text[start] back to its line break (at most `LINE_SPAN` characters): the model
+    conditions on its end, `open_bracket` reads all of it. A line break stands for the text start
     (the model learnt paragraphs separated by line breaks).
 
-    >>> context_before("abc", 2), context_before("abc", 0)
-    ('ab', '\\n')
+    >>> context_before("ab\\ncd", 5), context_before("abc", 2), context_before("abc", 0)
+    ('\\ncd', '\\nab', '\\n')
     """
-    return text[max(0, start - CONTEXT) : start] if start else "\n"
+    head = text[max(0, start - LINE_SPAN) : start]
+    cut = head.rfind("\n")
+    if cut >= 0:
+        return head[cut:]
+    return head if start > LINE_SPAN else "\n" + head
+
+
+_SYMBOL = re.compile(r"[0-9]+|[A-Za-z]+|.", re.DOTALL)
+"""What `model_form` makes one symbol of."""
 
 
 def context_after(text: str, end: int) -> str:
-    """The characters the model conditions on after text[:end]; a line break at the text end.
+    """The characters the model conditions on after text[:end] (`CONTEXT` symbols of `model_form`);
+    a line break at the text end.
 
-    >>> context_after("abc", 1), context_after("abc", 3)
-    ('bc', '\\n')
+    >>> context_after("日23时25分", 1), context_after("abc", 3)
+    ('23时25', '\\n')
     """
-    return text[end : end + CONTEXT] if end < len(text) else "\n"
+    if end >= len(text):
+        return "\n"
+    stop = end
+    for _, symbol in zip(range(CONTEXT), _SYMBOL.finditer(text, end), strict=False):
+        stop = symbol.end()
+    return text[end:stop]
 
 
-def fill_lost(items: Sequence[Item], left: str, right: str, confident: float = CONFIDENT) -> tuple[str, str]:
-    """Choose every lost character of `items` (text `left` before them, `right` after).
+def fill_lost(
+    items: Sequence[Item], left: str, right: str, confident: float = CONFIDENT, draft: str = ""
+) -> tuple[str, str]:
+    """Choose every lost character of `items` (text `left` before them, `right` after), left to right;
+    a lost character not chosen yet reads as its `draft` guess (one character per item), or as
+    unknown (U+FFFD) without one.
 
     Returns the text as it should be written (U+FFFD where the best candidate does not lead by
     `confident` nats) and the text with the model's best guess everywhere (to score the repair).
@@ -241,14 +331,14 @@ def fill_lost(items: Sequence[Item], left: str, right: str, confident: float = C
     >>> fill_lost(["確", ("保", "宝"), "”"], "兩個", "大局")
     ('確保”', '確保”')
     """
-    guesses = [item if isinstance(item, str) else "" for item in items]
+    guesses = list(draft) if draft else [item if isinstance(item, str) else "\ufffd" for item in items]
     written = list(guesses)
-    traditional = any(simplified_char(c) != c for c in left + "".join(guesses) + right)
+    traditional = any(simplified_char(c) != c for c in left[-CONTEXT:] + "".join(guesses) + right)
     for index, item in enumerate(items):
         if isinstance(item, str):
             continue
-        before = (left + "".join(guesses[:index]))[-CONTEXT:]
-        after = ("".join(guesses[index + 1 : index + 1 + CONTEXT]) + right)[:CONTEXT]
+        before = left + "".join(guesses[:index])
+        after = "".join(guesses[index + 1 :]) + right
         choice = choose(before, item, after, traditional)
         guesses[index] = choice.char if choice else "\ufffd"
         written[index] = guesses[index] if choice and choice.margin >= confident else "\ufffd"

@@ -68,23 +68,33 @@ def gbk_char(code: bytes) -> str | None:
 
 
 @cache
+def _by_byte() -> tuple[dict[int, tuple[str, ...]], dict[int, tuple[str, ...]]]:
+    """Characters by the trail byte and by the lead byte of their two-byte code, grouped in one pass
+    (a byte at a time would scan the whole table for each)."""
+    trails: dict[int, list[str]] = {}
+    leads: dict[int, list[str]] = {}
+    for code, char in _tables()[1].items():
+        trails.setdefault(code[1], []).append(char)
+        leads.setdefault(code[0], []).append(char)
+    return {b: tuple(c) for b, c in trails.items()}, {b: tuple(c) for b, c in leads.items()}
+
+
 def chars_with_trail(trail: int) -> tuple[str, ...]:
     """Every character whose two-byte code ends with `trail` (what a lost lead byte could give).
 
     >>> "保" in chars_with_trail(0xA3)
     True
     """
-    return tuple(c for code, c in _tables()[1].items() if code[1] == trail)
+    return _by_byte()[0].get(trail, ())
 
 
-@cache
 def chars_with_lead(lead: int) -> tuple[str, ...]:
     """Every character whose two-byte code starts with `lead` (what a lost trail byte could give).
 
     >>> "中" in chars_with_lead(0xD6)
     True
     """
-    return tuple(c for code, c in _tables()[1].items() if code[0] == lead)
+    return _by_byte()[1].get(lead, ())
 
 
 def decode_cp936(data: bytes) -> str:

@@ -7,7 +7,8 @@
 A run of such characters is re-encoded to the bytes the wrong decoder read and decoded as UTF-8; the
 longest stretches that decode are repaired, clean text around them is left. A lost byte is a
 continuation byte, so the character it ended is one of a few dozen (five for cp1252) and the
-character language model picks it from its neighbours (U+FFFD when it is not sure).
+character language model picks it from its neighbours in the repaired text (U+FFFD when it is not
+sure; see `_written`).
 
 Clean text must stay, so a stretch must decode to CJK text (or, read as Latin-1, to Latin letters:
 ``×”`` is not Hebrew); a GBK stretch must also decode to commoner characters than it shows and be
@@ -27,6 +28,7 @@ from itertools import product
 from transforms.records import Repair, Repaired
 from transforms.repair_charlm import (
     CONFIDENT,
+    LINE_SPAN,
     Item,
     char_lm,
     context_after,
@@ -39,6 +41,8 @@ from transforms.repair_log import repaired
 
 ACCEPT = 8.0
 """Nats the decoded text must gain over the run as found for a GBK run to be repaired."""
+FILL_ROUNDS = 4
+"""Rounds of choosing the lost characters of the repaired stretches at most (see `_written`)."""
 PROBE = 40
 """Characters decoded from a signature character before the whole run around it is searched: a real
 run decodes from there on, clean text fails at once."""
@@ -194,6 +198,11 @@ class Stretch:
     end: int
     items: list[Item]
 
+    @property
+    def lossy(self) -> bool:
+        """A character of the stretch lost a byte."""
+        return not all(isinstance(item, str) for item in self.items)
+
 
 def _wide(item: Item) -> bool:
     """A decoded character only mojibake of CJK text explains: three UTF-8 bytes or more (a clean
@@ -257,38 +266,90 @@ def _latin1_bytes(char: str) -> list[ByteItem]:
     return [char.encode("cp1252")[0] if char in _CP1252_EXTRA else ord(char)]
 
 
-def _fix_gbk_stretch(text: str, stretch: Stretch, alone: bool) -> Repair | None:
-    """Repair one stretch if the model prefers its UTF-8 reading. A stretch with fewer than two CJK
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A stretch judged to be UTF-8 read with the wrong codec; `right_known` false when what followed
+    its last, lost character is gone too."""
+
+    stretch: Stretch
+    right_known: bool
+
+
+def _accept_gbk_stretch(text: str, stretch: Stretch, alone: bool) -> Accepted | None:
+    """Accept one stretch if the model prefers its UTF-8 reading. A stretch with fewer than two CJK
     characters (too short to judge, or a two-byte sequence such as ``脳`` for ``×`` that a clean
     character can spell too) only when another repair in its line vouches for it (`alone` false)."""
     start, end, items = stretch.start, stretch.end, stretch.items
     if (alone and sum(map(_wide, items)) < 2) or not _printable(items):
         return None
     left, right = context_before(text, start), context_after(text, end)
-    confident = CONFIDENT
-    if not isinstance(items[-1], str) and not right[:1].isascii():
+    right_known = isinstance(items[-1], str) or right[:1].isascii()
+    if not right_known:
         # The ASCII byte that made the decoder drop this one is missing too: nothing known follows.
-        right, confident = "", 2 * CONFIDENT
+        right = ""
     known = "".join(item for item in items if isinstance(item, str))
     if plausibility(known) < plausibility(text[start:end]):
         return None
-    written, guessed = fill_lost(items, left, right, confident)
+    _, guessed = fill_lost(items, left, right)
     lm = char_lm()
     gain = lm.score(left + guessed + right, len(left)) - lm.score(left + text[start:end] + right, len(left))
     if gain < ACCEPT and (alone or gain < 0):
         return None
-    return Repair(
-        "utf8_as_gbk" + ("_uncertain" if "\ufffd" in written else ""), start, text[start:end], written
-    )
+    return Accepted(stretch, right_known)
 
 
-def _fix_latin1_stretch(text: str, stretch: Stretch) -> Repair | None:
-    if not _printable(stretch.items):
-        return None
-    start, end = stretch.start, stretch.end
-    written, _ = fill_lost(stretch.items, context_before(text, start), context_after(text, end))
-    kind = "utf8_as_latin1" + ("_uncertain" if "\ufffd" in written else "")
-    return Repair(kind, start, text[start:end], written)
+def _window(pieces: list[str], index: int, step: int) -> str:
+    """The pieces before (`step` -1) or after (1) pieces[index], joined, as far as `LINE_SPAN`
+    characters or the text's end."""
+    taken: list[str] = []
+    size, j = 0, index + step
+    while 0 <= j < len(pieces) and size <= LINE_SPAN:
+        taken.append(pieces[j])
+        size += len(pieces[j])
+        j += step
+    return "".join(taken[::step])
+
+
+def _written(text: str, accepted: list[Accepted], kind: str) -> list[Repair]:
+    """The repairs (of `kind`) of the accepted stretches, in text order. Their lost characters are
+    chosen in the draft, the text with every stretch repaired, so the model reads repaired text on
+    both sides and the brackets open in the line. Rounds go left to right, each best guess entering
+    the draft at once (U+FFFD, unknown, before its first round), until a round changes nothing: lost
+    characters near each other settle together (``（1）``, ``1月13日``). U+FFFD is written where the
+    model is not sure in the last round (twice as sure is needed when nothing known follows)."""
+    pieces: list[str] = []
+    position = 0
+    for a in accepted:
+        unknown = "".join(item if isinstance(item, str) else "\ufffd" for item in a.stretch.items)
+        pieces += [text[position : a.stretch.start], unknown]
+        position = a.stretch.end
+    pieces.append(text[position:])
+    written = pieces[1::2]
+    lossy = [index for index, a in enumerate(accepted) if a.stretch.lossy]
+    for _ in range(FILL_ROUNDS):
+        changed = False
+        for index in lossy:
+            a = accepted[index]
+            before = _window(pieces, 2 * index + 1, -1)
+            right = context_after(_window(pieces, 2 * index + 1, 1), 0) if a.right_known else ""
+            confident = CONFIDENT if a.right_known else 2 * CONFIDENT
+            draft = pieces[2 * index + 1]
+            written[index], guessed = fill_lost(
+                a.stretch.items, context_before(before, len(before)), right, confident, draft
+            )
+            changed |= guessed != draft
+            pieces[2 * index + 1] = guessed
+        if not changed:
+            break
+    return [
+        Repair(
+            kind + ("_uncertain" if "\ufffd" in after else ""),
+            a.stretch.start,
+            text[a.stretch.start : a.stretch.end],
+            after,
+        )
+        for a, after in zip(accepted, written, strict=True)
+    ]
 
 
 def fix_utf8_as_gbk(text: str) -> Repaired:
@@ -312,17 +373,17 @@ def fix_utf8_as_gbk(text: str) -> Repaired:
         probe = min(covered, hit.start() + PROBE)
         if stretches(text, hit.start(), probe, _gbk_bytes, _wide):
             found += stretches(text, start, covered, _gbk_bytes, _non_ascii)
-    edits = [r for s in found if (r := _fix_gbk_stretch(text, s, alone=True)) is not None]
-    vouched = {text.count("\n", 0, r.offset) for r in edits}
-    done = {r.offset for r in edits}
-    edits += [
-        r
+    accepted = [a for s in found if (a := _accept_gbk_stretch(text, s, alone=True)) is not None]
+    vouched = {text.count("\n", 0, a.stretch.start) for a in accepted}
+    done = {a.stretch.start for a in accepted}
+    accepted += [
+        a
         for s in found
         if s.start not in done
         and text.count("\n", 0, s.start) in vouched
-        and (r := _fix_gbk_stretch(text, s, alone=False)) is not None
+        and (a := _accept_gbk_stretch(text, s, alone=False)) is not None
     ]
-    return repaired(text, edits)
+    return repaired(text, _written(text, sorted(accepted, key=lambda a: a.stretch.start), "utf8_as_gbk"))
 
 
 def fix_utf8_as_latin1(text: str) -> Repaired:
@@ -335,9 +396,10 @@ def fix_utf8_as_latin1(text: str) -> Repaired:
     """
     if text.isascii() or not _LATIN1_SIGNATURE.search(text):
         return Repaired(text)
-    found = [
-        s
+    accepted = [
+        Accepted(s, right_known=True)
         for run in _LATIN1_RUN.finditer(text)
         for s in stretches(text, run.start(), run.end(), _latin1_bytes, _latin, CP1252_LOST)
+        if _printable(s.items)
     ]
-    return repaired(text, [r for s in found if (r := _fix_latin1_stretch(text, s)) is not None])
+    return repaired(text, _written(text, accepted, "utf8_as_latin1"))
