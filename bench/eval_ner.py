@@ -4,6 +4,7 @@
     python -m bench.eval_ner --format cluener|bio|bmes PATH [PATH ...] [--json OUT]
     python -m bench.eval_ner --store                           # the suite, written to bench/ner_baseline.json
     python -m bench.eval_ner --speed [--corpus DIR] [--limit N]  # entity stage MB/s on xwlb_daily
+    python -m bench.eval_ner --model-speed [--corpus DIR] [--limit N]  # the tagger alone, per article / file
 
 The suite (../shared/eval/ner): the CLUENER dev carve (the sentences of cluener/train.jsonl that
 `in_dev_carve` picks; bench/train_ner.py never trains on them), People's Daily dev (trained on: shown,
@@ -289,6 +290,67 @@ def stored_figures(results: dict) -> dict:
 # --- speed --------------------------------------------------------------------------------------------
 
 
+def corpus_files(corpus: Path, limit: int | None) -> list[Path]:
+    """The bulletins of `corpus`: every one, or `limit` spread evenly."""
+    files = sorted(corpus.glob("*.md"))
+    return files[:: max(len(files) // limit, 1)][:limit] if limit else files
+
+
+def model_speed(corpus: Path, limit: int | None = None, rounds: int = 3) -> dict[str, float]:
+    """The tagger alone (`transforms.ner`: features, scores, decoding) on the articles the pipeline
+    makes of `corpus`: one call per article (`find_spans`) against one call per file
+    (`find_spans_all`), best of `rounds` by wall clock; also checks that the two agree."""
+    from transforms import entities, ner, pipeline
+    from transforms.records import FileMeta
+
+    trained = ner.model()
+    per_file: list[list[tuple[str, ner.Tokens]]] = []
+    extract = entities.extract
+
+    def kept(text, sentences, tokens, issue_date):
+        words = tokens.data
+        columns = (words.get("start", []), words.get("end", []), words.get("pos", []))
+        per_file[-1].append((text, ner.tokens_of(*columns, trained.pos_ids)))
+        return extract(text, sentences, tokens, issue_date)
+
+    entities.extract = kept
+    try:
+        for path in corpus_files(corpus, limit):
+            per_file.append([])
+            pipeline.process_file(path.read_bytes(), FileMeta(str(path), ISSUE_DATE))
+    finally:
+        entities.extract = extract
+    articles = [article for found in per_file for article in found]
+    megabytes = sum(len(text.encode()) for text, _ in articles) / 1e6
+
+    def best_of(run: Callable[[], list]) -> tuple[float, list]:
+        times, found = [], []
+        for _ in range(rounds):
+            began = time.perf_counter()
+            found = run()
+            times.append(time.perf_counter() - began)
+        return min(times), found
+
+    alone, one_by_one = best_of(lambda: [ner.find_spans(text, words, trained) for text, words in articles])
+    batched, by_file = best_of(
+        lambda: [
+            spans
+            for found in per_file
+            for spans in ner.find_spans_all([t for t, _ in found], [w for _, w in found], trained)
+        ]
+    )
+    return {
+        "files": len(per_file),
+        "articles": len(articles),
+        "article_mb": round(megabytes, 2),
+        "per_article_s": round(alone, 3),
+        "per_file_s": round(batched, 3),
+        "per_article_mb_per_s": round(megabytes / alone, 2),
+        "per_file_mb_per_s": round(megabytes / batched, 2),
+        "equal": one_by_one == by_file,
+    }
+
+
 def entity_speed(corpus: Path, limit: int | None = None) -> dict[str, float]:
     """Run the pipeline over the bulletins of `corpus` (every one, or `limit` spread evenly) and time
     each call of `transforms.entities.extract` it makes: MB of article text per second, by wall clock
@@ -296,9 +358,7 @@ def entity_speed(corpus: Path, limit: int | None = None) -> dict[str, float]:
     from transforms import entities, pipeline
     from transforms.records import FileMeta
 
-    files = sorted(corpus.glob("*.md"))
-    if limit:
-        files = files[:: max(len(files) // limit, 1)][:limit]
+    files = corpus_files(corpus, limit)
     extract = entities.extract
     spent = {"wall": 0.0, "cpu": 0.0, "bytes": 0, "articles": 0}
 
@@ -341,11 +401,15 @@ def main(argv: list[str] | None = None) -> None:
         "--store", action="store_true", help=f"write our F1 per label to {BASELINE_FILE.name}"
     )
     parser.add_argument("--speed", action="store_true", help="measure the entity stage instead")
+    parser.add_argument(
+        "--model-speed", action="store_true", help="measure the tagger alone, per article and per file"
+    )
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpora" / "xwlb_daily" / "news")
     parser.add_argument("--limit", type=int, help="with --speed: this many files, spread over the corpus")
     args = parser.parse_args(argv)
-    if args.speed:
-        print(json.dumps(entity_speed(args.corpus, args.limit), indent=2))
+    if args.speed or args.model_speed:
+        measure = model_speed if args.model_speed else entity_speed
+        print(json.dumps(measure(args.corpus, args.limit), indent=2))
         return
     if args.paths:
         if not args.format:

@@ -1,4 +1,4 @@
-"""transforms.ner: the shipped model, features, exact chain repair and span decoding."""
+"""transforms.ner: the shipped model, features, exact chain repair, span decoding and batched tagging."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ from transforms import ner
 from transforms.segment import split_sentences, tokenize
 
 MODEL = files("transforms").joinpath("resources/ner_model.npz")
+TEXTS = (
+    "国务院总理李强会见巴基斯坦总理夏巴兹。",
+    "",
+    "10月8日下午，市委书记李国胜在商丘市民文明行为促进条例宣讲会上讲话，市委副书记、市长摆向阳主持。",
+    "河南省人民政府办公厅印发通知",
+)
 ALLOWED = {
     (0, 0),
     (0, 1),
@@ -87,3 +93,26 @@ def test_characters_outside_every_word_share_one_feature() -> None:
         spaced[pos_row, 2]
         == model.layout.pos_base + ner.POS_OFFSETS.index(0) * model.layout.pos_tags * ner.ROLES
     )
+
+
+def _tokens(text: str, model: ner.Model) -> ner.Tokens:
+    words = tokenize(text, split_sentences(text)).data
+    return ner.tokens_of(words.get("start", []), words.get("end", []), words.get("pos", []), model.pos_ids)
+
+
+def test_a_stream_gives_each_text_the_features_it_has_alone() -> None:
+    model = ner.model()
+    words = [_tokens(text, model) for text in TEXTS]
+    laid = ner.stream(list(TEXTS), words)
+    rows = ner.stream_rows(model, laid)
+    for text, tokens, start in zip(TEXTS, words, laid.starts.tolist(), strict=True):
+        assert np.array_equal(rows[:, start : start + len(text)], ner.feature_rows(model, text, tokens))
+
+
+def test_one_pass_over_many_texts_equals_one_pass_per_text() -> None:
+    model = ner.model()
+    words = [_tokens(text, model) for text in TEXTS]
+    assert ner.find_spans_all(list(TEXTS), words) == [
+        ner.find_spans(text, tokens) for text, tokens in zip(TEXTS, words, strict=True)
+    ]
+    assert ner.find_spans_all([], []) == []

@@ -7,6 +7,10 @@ article is one gather and one sum. Spans are decoded with the label left open: t
 (O/B/I/E/S, taking the best label at each character) picks the spans, an exact search repairs the few
 stretches where those tags do not chain, and each span then takes the label with the highest total.
 
+`find_spans_all` scores the texts of a file in one pass: laid end to end with blanks between them
+(no feature reaches across a blank, and a blank is always O), so it finds what `find_spans` finds in
+each text, at a fraction of the numpy calls.
+
 The model is trained by `bench/train_ner.py` on the NER sets in ../shared/eval/ner and shipped as
 `resources/ner_model.npz`; `feature_rows` is shared by training and tagging, so both see the same
 features.
@@ -39,6 +43,8 @@ _MIX = -7046029254386353131  # 0x9E3779B97F4A7C15 as int64: multiplicative hashi
 # Stretches whose O score beats every other tag by this much are taken as O when repairing tags.
 CONFIDENT_O = 2.0
 _SALTS = (0x5BD1E995, 0x1B873593, 0x2C1B3C6D, 0x297A2D39, 0x3C6EF372)  # one per hashed feature
+GAP = _PAD  # blanks before, between and after the texts of a stream: no feature reaches across one
+_BLANK_O = 1e4  # how far O leads at a blank: never part of a span, never in a stretch `_mend` decodes
 # Boundary tags O, B, I, E, S (0–4): which pairs (row = previous, column = next) cannot follow each
 # other, which tags open a span and which close one.
 _BROKEN = ~np.array(
@@ -117,6 +123,16 @@ class Tokens:
     starts: np.ndarray
     ends: np.ndarray
     pos: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """Texts laid end to end with `GAP` blanks before, between and after them."""
+
+    codes: np.ndarray  # code point at every position (uint32), 0 in the blanks
+    blank: np.ndarray  # bool: the position is a blank
+    tokens: Tokens  # the words of every text, offsets into the stream
+    starts: np.ndarray  # where each text begins in the stream
 
 
 @cache
@@ -215,6 +231,31 @@ def _word_roles(ids: np.ndarray, tokens: Tokens) -> tuple[np.ndarray, np.ndarray
     return pos_role, word_role
 
 
+def stream(texts: list[str], tokens: list[Tokens]) -> Stream:
+    """The texts and their words as one `Stream`.
+
+    >>> laid = stream(["商丘", "市"], [tokens_of([0], [2], ["ns"], {}), tokens_of([], [], [], {})])
+    >>> laid.starts.tolist(), laid.blank.astype(int).tolist(), laid.tokens.starts.tolist()
+    ([2, 6], [1, 1, 0, 0, 1, 1, 0, 1, 1], [2])
+    """
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = GAP + np.concatenate(([0], np.cumsum(lengths + GAP)[:-1])).astype(np.int64)
+    blanks = "\0" * GAP
+    codes = np.frombuffer((blanks + blanks.join(texts) + blanks).encode("utf-32-le"), dtype=np.uint32)
+    edges = np.zeros(len(codes) + 1, dtype=np.int64)
+    edges[starts] += 1  # each text opens once and closes once: no repeated index in either
+    edges[starts + lengths] -= 1
+    words = Tokens(
+        *(
+            np.concatenate(
+                [np.asarray(getattr(t, field)) + shift for t, shift in zip(tokens, shifts, strict=True)]
+            )
+            for field, shifts in (("starts", starts), ("ends", starts), ("pos", np.zeros_like(starts)))
+        )
+    )
+    return Stream(codes, np.cumsum(edges)[:-1] == 0, words, starts)
+
+
 def feature_rows(trained: Model, text: str, tokens: Tokens) -> np.ndarray:
     """Row of the weight table for every (feature, character) of `text`: an int array (features, len).
 
@@ -222,10 +263,23 @@ def feature_rows(trained: Model, text: str, tokens: Tokens) -> np.ndarray:
     >>> feature_rows(tiny, "商丘", tokens_of([], [], [], {})).shape == (feature_count(), 2)
     True
     """
+    ids = np.zeros(len(text) + 2 * _PAD, dtype=np.int64)
+    ids[_PAD:-_PAD] = trained.char_ids[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)]
+    return _rows(trained, ids, tokens)
+
+
+def stream_rows(trained: Model, laid: Stream) -> np.ndarray:
+    """Row of the weight table for every (feature, position) of a stream: an int array (features, len)."""
+    ids = np.zeros(len(laid.codes) + 2 * _PAD, dtype=np.int64)
+    ids[_PAD:-_PAD] = trained.char_ids[laid.codes]
+    ids[_PAD:-_PAD][laid.blank] = 0
+    return _rows(trained, ids, laid.tokens)
+
+
+def _rows(trained: Model, ids: np.ndarray, tokens: Tokens) -> np.ndarray:
+    """Feature rows from character ids padded with `_PAD` zeros on each side, and the words."""
     layout = trained.layout
-    length = len(text)
-    ids = np.zeros(length + 2 * _PAD, dtype=np.int64)
-    ids[_PAD : _PAD + length] = trained.char_ids[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)]
+    length = len(ids) - 2 * _PAD
     rows = np.empty((feature_count(), length), dtype=np.int64)
     row = 0
     for k, offset in enumerate(UNIGRAM_OFFSETS):
@@ -352,6 +406,31 @@ def _best_chain(rows: list[list[float]]) -> list[int]:
             chain.append(1 if reopen else 2)
             is_free = reopen
     return chain[::-1]
+
+
+def find_spans_all(
+    texts: list[str], tokens: list[Tokens], trained: Model | None = None
+) -> list[list[tuple[int, int, str]]]:
+    """Entity spans (start, end, label) of every text, in order: all texts scored in one pass.
+
+    Equal to `find_spans` on each text: no feature reaches across the blanks between texts, and O
+    leads by `_BLANK_O` at every blank, as at the O padding `decode` puts around a text.
+    """
+    trained = trained or model()
+    if not texts:
+        return []
+    laid = stream(texts, tokens)
+    scores = tag_scores(trained, stream_rows(trained, laid))
+    blanks = np.flatnonzero(laid.blank)
+    scores[:, blanks] = -_BLANK_O
+    scores[0, blanks] = _BLANK_O
+    found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    spans = decode(scores)
+    owners = np.searchsorted(laid.starts, [start for start, _, _ in spans], side="right") - 1
+    for owner, (start, end, label) in zip(owners.tolist(), spans, strict=True):
+        shift = int(laid.starts[owner])
+        found[owner].append((start - shift, end - shift, label))
+    return found
 
 
 def find_spans(text: str, tokens: Tokens, trained: Model | None = None) -> list[tuple[int, int, str]]:
