@@ -155,9 +155,7 @@ def _add_articles(rows: FileRows, articles: list[_Article], meta: FileMeta, file
     with rows.timed("tokens"):
         tokens = segment.tokenize_all(bodies, sentences)
     with rows.timed("entities"):
-        found = [
-            entities.extract(*parts, meta.issue_date) for parts in zip(bodies, sentences, tokens, strict=True)
-        ]
+        found = entities.extract_all(bodies, sentences, tokens, meta.issue_date)
     with rows.timed("dedupe"):
         signatures = minhash_all(bodies)
     rows.tables["articles"].extend(
