@@ -7,7 +7,7 @@ Prints, beside a naive baseline where one applies: article-boundary precision/re
 exact-match on the original Markdown and on plain-text versions of the same bulletins (the ``###`` story
 headings are the ground truth); the sentence case file; the offset property over every sentence and token
 of the corpus; the batched APIs (`tokenize_all`, `minhash_all`) against the per-article ones; segmentation
-throughput in one process, on one thread and on a few; near-duplicate pairs found by MinHash.
+throughput in one process; near-duplicate pairs found by MinHash.
 """
 
 from __future__ import annotations
@@ -25,14 +25,13 @@ import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import opencc
 
 from transforms import dedupe
 from transforms.segment import split_articles, split_sentences, tokenize, tokenize_all
-from transforms.tokens import WORKERS, tagger
+from transforms.tokens import tagger
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpora" / "xwlb_daily" / "news"
@@ -155,11 +154,11 @@ def _names(stems: list[str], bulletins: list[list[str]]) -> list[str]:
     ]
 
 
-def _segment(text: str, workers: int) -> None:
+def _segment(text: str) -> None:
     """Everything the pipeline does per bulletin in segmentation: articles, sentences, then the words of
-    all articles of the bulletin at once on `workers` threads."""
+    all articles of the bulletin at once."""
     bodies = bulletin_bodies(text)
-    tokenize_all(bodies, [split_sentences(body) for body in bodies], workers)
+    tokenize_all(bodies, [split_sentences(body) for body in bodies])
 
 
 def _table(header: tuple[str, ...], rows: list[tuple]) -> None:
@@ -259,7 +258,7 @@ def report_batched(bulletins: list[list[str]]) -> None:
     differences = signatures = 0
     for bodies in bulletins:
         sentences = [split_sentences(body) for body in bodies]
-        batched = tokenize_all(bodies, sentences, WORKERS)
+        batched = tokenize_all(bodies, sentences)
         differences += sum(
             columns.data != tokenize(body, spans).data
             for columns, body, spans in zip(batched, bodies, sentences, strict=True)
@@ -267,7 +266,7 @@ def report_batched(bulletins: list[list[str]]) -> None:
         expected = [dedupe.minhash(body) if body.strip() else None for body in bodies]
         signatures += sum(map(operator.ne, dedupe.minhash_all(bodies), expected))
     print(
-        f"Batched APIs on {len(bulletins)} bulletins: tokenize_all ({WORKERS} threads) differs from"
+        f"Batched APIs on {len(bulletins)} bulletins: tokenize_all differs from"
         f" tokenize on {differences} articles; minhash_all differs from minhash on {signatures} articles\n"
     )
 
@@ -278,17 +277,8 @@ def report_speed(texts: list[str]) -> None:
     lines = [line for text in texts for line in text.split("\n") if line.strip()]
     rows = []
     for name, work, items in (
-        (
-            "split_articles + split_sentences + tokenize_all, 1 thread (cold)",
-            partial(_segment, workers=1),
-            texts,
-        ),
-        ("split_articles + split_sentences + tokenize_all, 1 thread", partial(_segment, workers=1), texts),
-        (
-            f"split_articles + split_sentences + tokenize_all, {WORKERS} threads",
-            partial(_segment, workers=WORKERS),
-            texts,
-        ),
+        ("split_articles + split_sentences + tokenize_all (cold)", _segment, texts),
+        ("split_articles + split_sentences + tokenize_all", _segment, texts),
         ("split_articles only", split_articles, texts),
         ("reference: rjieba.cut per line, no offsets", tag.jieba.cut, lines),
         ("reference: rjieba.tag per line, no offsets", tag.jieba.tag, lines),

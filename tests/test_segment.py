@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import re
 from pathlib import Path
 
@@ -156,22 +155,13 @@ def test_tokens_reproduce_their_sentences(body: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.text(alphabet=ALPHABET, max_size=160), max_size=7), st.integers(1, 3))
-def test_tokenizing_a_file_at_once_equals_tokenizing_each_article(bodies: list[str], workers: int) -> None:
+@given(st.lists(st.text(alphabet=ALPHABET, max_size=160), max_size=7))
+def test_tokenizing_a_file_at_once_equals_tokenizing_each_article(bodies: list[str]) -> None:
     sentences = [split_sentences(body) for body in bodies]
-    batched = tokenize_all(bodies, sentences, workers)
+    batched = tokenize_all(bodies, sentences)
     assert [columns.data for columns in batched] == [
         tokenize(body, spans).data for body, spans in zip(bodies, sentences, strict=True)
     ]
-
-
-def test_a_forked_process_tokenizes_on_threads_of_its_own() -> None:
-    bodies = ["市委副书记讲话。", "增长0.7%", "全国文明城市创建。"]
-    sentences = [split_sentences(body) for body in bodies]
-    expected = [columns.data for columns in tokenize_all(bodies, sentences)]  # starts this process's threads
-    with multiprocessing.get_context("fork").Pool(1) as pool:  # a child forked after that has none of them
-        batched = pool.apply_async(tokenize_all, (bodies, sentences)).get(timeout=60)
-    assert [columns.data for columns in batched] == expected
 
 
 @settings(max_examples=100, deadline=None)

@@ -8,17 +8,14 @@ Speed: rjieba's ``tag`` is its ``cut`` plus a tag per word that does not depend 
 as one tuple per word (about 1.5× the time of ``cut``). `Tagger` cuts and looks the tags up in a memo
 filled from rjieba's own tags; bench/eval_segment.py checks that the result equals ``rjieba.tag`` on the
 whole xwlb corpus. User dictionary tags take precedence: rjieba keeps its own tag for a word it already
-knows (``市长`` n). rjieba releases the GIL while it cuts, so `tokenize_all` cuts the articles of one file
-on a few threads; the Python work around the cut (tags, offsets, columns) stays serial.
+knows (``市长`` n).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from bisect import bisect_left
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib.resources import files
 from itertools import accumulate, chain, repeat
@@ -30,7 +27,6 @@ from transforms.records import Columns
 
 _BLANKS = re.compile(r"\s\s*")  # not \s+: re skips ahead fast only to a pattern starting with one class
 _MEMO_LIMIT = 1 << 20  # distinct words remembered before the memo starts over (bounds memory)
-WORKERS = 2  # threads of `tokenize_all` by default: the cores of the machine the pipeline is sized for
 
 
 @cache
@@ -136,37 +132,15 @@ def tokenize(body: str, sentences: list[tuple[int, int, int]]) -> Columns:
     )
 
 
-def tokenize_all(
-    bodies: list[str], sentences: list[list[tuple[int, int, int]]], workers: int = WORKERS
-) -> list[Columns]:
-    """`tokenize` of every body (with its sentences) of one file, on `workers` threads.
+def tokenize_all(bodies: list[str], sentences: list[list[tuple[int, int, int]]]) -> list[Columns]:
+    """`tokenize` of every body (with its sentences) of one file.
 
-    Each thread takes every `workers`-th article (the calling thread the first share); rjieba cuts
-    without holding the GIL, so one thread cuts while another builds columns. The result equals
-    ``[tokenize(b, s) for b, s in zip(bodies, sentences)]``.
+    One call per file, like the other stages. Threads do not pay here: measured on xwlb with a core
+    free, cutting on two threads took as long as on one (the CPU time equalled the wall time).
 
     >>> bodies = ["市委副书记讲话。", "", "增长0.7%"]
     >>> sentences = [[(0, 0, 8)], [], [(0, 0, 6)]]
     >>> [columns.data["token"] for columns in tokenize_all(bodies, sentences)]
     [['市委副书记', '讲话', '。'], [], ['增长', '0.7%']]
     """
-    articles = list(zip(bodies, sentences, strict=True))
-    if workers < 2 or len(articles) < 2:
-        return [tokenize(body, spans) for body, spans in articles]
-    pool = _helpers(os.getpid(), workers - 1)
-    helped = [pool.submit(_tokenize_share, articles[share::workers]) for share in range(1, workers)]
-    shares = [_tokenize_share(articles[::workers]), *(future.result() for future in helped)]
-    return [shares[index % workers][index // workers] for index in range(len(articles))]
-
-
-@cache
-def _helpers(pid: int, threads: int) -> ThreadPoolExecutor:
-    """The helper threads of `tokenize_all` in process `pid`, started once (starting them for every file
-    made cutting xwlb about 40% slower). Keyed by pid because a forked child has none of its parent's
-    threads."""
-    return ThreadPoolExecutor(threads, thread_name_prefix="tokenize_all")
-
-
-def _tokenize_share(articles: list[tuple[str, list[tuple[int, int, int]]]]) -> list[Columns]:
-    """`tokenize` of each (body, sentences) of `articles`, on the calling thread."""
-    return [tokenize(body, sentences) for body, sentences in articles]
+    return [tokenize(body, spans) for body, spans in zip(bodies, sentences, strict=True)]
