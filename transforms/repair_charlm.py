@@ -9,7 +9,9 @@ File format: tables one after the other, each ``<II`` (number of keys, key bytes
 UTF-32-LE, then their counts as little-endian uint32: the n-grams of each order from 1 to `ORDER`, then
 per history of 1 to ``ORDER - 1`` characters the total count of the n-grams kept after it, then how
 many distinct ones there are. The character table is a gzip member of its own, so `plausibility`
-reads it without inflating the rest.
+reads it without inflating the rest. Loaded, the counts live in compact arrays of packed keys
+(`transforms.repair_charlm_tables`: about 30 MB and a few tenths of a second, where dicts of strings
+took 400 MB and two seconds).
 
 A lost character is also judged by the brackets of its line (``resources/charlm_brackets.json``): a
 closing bracket gains `BRACKET_BIAS` where its opening bracket is the innermost one left open, and
@@ -33,6 +35,7 @@ from functools import cache
 from importlib.resources import files
 
 from transforms.normalize import simplified_char
+from transforms.repair_charlm_tables import CHAR_BITS, PackedNgrams, position, read_tables, unigram_counts
 
 MODEL = "charlm_4grams.bin.gz"
 ORDER = 4
@@ -100,49 +103,59 @@ def model_form(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CharLM:
-    """Counts by n-gram string (``ngrams[n - 1]`` holds the n-grams), and per history (1 to
-    ``ORDER - 1`` characters) the total count of the n-grams kept after it and how many distinct
-    ones there are."""
+    """The n-gram counts of one to `ORDER` characters and, per history, the total count of the n-grams
+    kept after it and how many distinct ones there are, in compact arrays (`ngrams`)."""
 
-    ngrams: tuple[dict[str, int], ...]
-    kept: dict[str, int]
-    types: dict[str, int]
-    continuation: dict[str, int]
+    ngrams: PackedNgrams
+    continuation: array[int]
+    """By character id: how many distinct characters come before it (id 0, unknown: none)."""
     vocabulary: int
     """Distinct characters and pairs: the denominator of the continuation unigram."""
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> CharLM:
         """Load a model written by `write_model`."""
-        histories = range(1, ORDER)
-        tables = _read_tables(gzip.decompress(blob), (*range(1, ORDER + 1), *histories, *histories))
-        ngrams, kept, types = tuple(tables[:ORDER]), tables[ORDER : 2 * ORDER - 1], tables[2 * ORDER - 1 :]
-        continuation = Counter(key[1] for key in ngrams[1])
-        return cls(ngrams, _merged(kept), _merged(types), continuation, len(ngrams[0]) + len(ngrams[1]))
+        ngrams = PackedNgrams.from_model(blob, ORDER)
+        unigrams, pairs = ngrams.tables[:2]
+        return cls(ngrams, pairs.by_last_character(len(ngrams.ids)), len(unigrams.keys) + len(pairs.keys))
 
     @property
     def unigrams(self) -> dict[str, int]:
         """Count of every character."""
-        return self.ngrams[0]
+        return self.ngrams.unigrams
 
     def logprob(self, before: str, char: str) -> float:
         """log P(char | the `CONTEXT` symbols before it, in model form); `before` may be shorter.
 
         Interpolated absolute discounting: what the pruned and discounted counts of a history leave
         goes to the next shorter one. A history missing from its table has no longer one kept either
-        (counts only shrink as histories grow, and longer ones are pruned at least as hard).
+        (counts only shrink as histories grow, and longer ones are pruned at least as hard). The
+        history's key grows leftwards a character at a time; ``history + char`` is looked for among the
+        extensions of the history only.
         """
-        p = (self.continuation.get(char, 0) + 0.5) / self.vocabulary
+        ids, tables = self.ngrams.ids, self.ngrams.tables
+        code = ids.get(char, 0)
+        p = (self.continuation[code] + 0.5) / self.vocabulary
+        history = 0
         for size in range(1, min(len(before), CONTEXT) + 1):
-            history = before[-size:]
-            history_count = self.ngrams[size - 1].get(history)
-            if not history_count:
+            symbol = ids.get(before[-size])
+            if symbol is None:
                 break
-            kept = self.kept.get(history)
+            history |= symbol << CHAR_BITS * (size - 1)
+            table = tables[size - 1]
+            if size == 1:
+                row = symbol - 1  # a character's id is its row in the character table
+            else:
+                row = position(table.keys, history, table.starts[symbol], table.starts[symbol + 1])
+            if row < 0 or not table.counts[row]:
+                break
+            history_count, kept = table.counts[row], table.kept[row]
             if not kept:
                 continue
-            seen = max(self.ngrams[size].get(history + char, 0) - DISCOUNT, 0.0)
-            backoff = history_count - kept + DISCOUNT * self.types[history]
+            longer, extensions = tables[size], table.extensions
+            at = position(longer.keys, history << CHAR_BITS | code, extensions[row], extensions[row + 1])
+            seen = max(longer.counts[at] - DISCOUNT, 0.0) if at >= 0 else 0.0
+            backoff = history_count - kept + DISCOUNT * table.types[row]
             p = (seen + backoff * p) / max(history_count, kept)
         return math.log(p)
 
@@ -155,45 +168,21 @@ class CharLM:
         )
 
 
-def _merged(tables: Sequence[dict[str, int]]) -> dict[str, int]:
-    """One dict of tables whose keys differ in length."""
-    merged: dict[str, int] = {}
-    for table in tables:
-        merged.update(table)
-    return merged
-
-
-def _read_tables(data: bytes, widths: Sequence[int]) -> list[dict[str, int]]:
-    """The first ``len(widths)`` tables of a serialized model, keys `widths` characters wide."""
-    tables: list[dict[str, int]] = []
-    position = 0
-    for width in widths:
-        count, size = struct.unpack_from("<II", data, position)
-        position += 8
-        text = data[position : position + size].decode("utf-32-le")
-        position += size
-        values = array("I")
-        values.frombytes(data[position : position + 4 * count])
-        position += 4 * count
-        keys = [text[i : i + width] for i in range(0, len(text), width)]
-        tables.append(dict(zip(keys, values, strict=True)))
-    return tables
-
-
 def _model_file() -> bytes:
     return (files("transforms") / "resources" / MODEL).read_bytes()
 
 
 @cache
 def char_lm() -> CharLM:
-    """The shipped model, loaded once (about a second: only repairs that meet a candidate need it)."""
+    """The shipped model, loaded once (a few tenths of a second: only repairs that meet a candidate
+    need it)."""
     return CharLM.from_bytes(_model_file())
 
 
 @cache
 def _frequencies() -> tuple[dict[str, int], float]:
     first_member = zlib.decompressobj(wbits=31).decompress(_model_file())
-    counts = _read_tables(first_member, (1,))[0]
+    counts = unigram_counts(read_tables(first_member, (1,))[0])
     return counts, math.log(sum(counts.values()))
 
 
