@@ -305,21 +305,18 @@ def model_speed(corpus: Path, limit: int | None = None, rounds: int = 3) -> dict
 
     trained = ner.model()
     per_file: list[list[tuple[str, ner.Tokens]]] = []
-    extract = entities.extract
+    extract_all = entities.extract_all
 
-    def kept(text, sentences, tokens, issue_date):
-        words = tokens.data
-        columns = (words.get("start", []), words.get("end", []), words.get("pos", []))
-        per_file[-1].append((text, ner.tokens_of(*columns, trained.pos_ids)))
-        return extract(text, sentences, tokens, issue_date)
+    def kept(texts, sentences, tokens, issue_date):
+        per_file.append([(t, entities.model_tokens(w, trained)) for t, w in zip(texts, tokens, strict=True)])
+        return extract_all(texts, sentences, tokens, issue_date)
 
-    entities.extract = kept
+    entities.extract_all = kept
     try:
         for path in corpus_files(corpus, limit):
-            per_file.append([])
             pipeline.process_file(path.read_bytes(), FileMeta(str(path), ISSUE_DATE))
     finally:
-        entities.extract = extract
+        entities.extract_all = extract_all
     articles = [article for found in per_file for article in found]
     megabytes = sum(len(text.encode()) for text, _ in articles) / 1e6
 
@@ -353,30 +350,31 @@ def model_speed(corpus: Path, limit: int | None = None, rounds: int = 3) -> dict
 
 def entity_speed(corpus: Path, limit: int | None = None) -> dict[str, float]:
     """Run the pipeline over the bulletins of `corpus` (every one, or `limit` spread evenly) and time
-    each call of `transforms.entities.extract` it makes: MB of article text per second, by wall clock
-    and by this process's CPU time (the two differ when other processes share the CPUs)."""
+    each call of `transforms.entities.extract_all` it makes (the entity stage of a file, model
+    included): MB of article text per second, by wall clock and by this process's CPU time (the two
+    differ when other processes share the CPUs)."""
     from transforms import entities, pipeline
     from transforms.records import FileMeta
 
     files = corpus_files(corpus, limit)
-    extract = entities.extract
+    extract_all = entities.extract_all
     spent = {"wall": 0.0, "cpu": 0.0, "bytes": 0, "articles": 0}
 
-    def timed(text, sentences, tokens, issue_date):
+    def timed(texts, sentences, tokens, issue_date):
         wall, cpu = time.perf_counter(), time.process_time()
-        found = extract(text, sentences, tokens, issue_date)
+        found = extract_all(texts, sentences, tokens, issue_date)
         spent["wall"] += time.perf_counter() - wall
         spent["cpu"] += time.process_time() - cpu
-        spent["bytes"] += len(text.encode())
-        spent["articles"] += 1
+        spent["bytes"] += sum(len(text.encode()) for text in texts)
+        spent["articles"] += len(texts)
         return found
 
-    entities.extract = timed
+    entities.extract_all = timed
     try:
         for path in files:
             pipeline.process_file(path.read_bytes(), FileMeta(str(path), ISSUE_DATE))
     finally:
-        entities.extract = extract
+        entities.extract_all = extract_all
     megabytes = spent["bytes"] / 1e6
     return {
         "files": len(files),

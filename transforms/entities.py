@@ -81,7 +81,7 @@ def extract(
     boundaries = TokenEdges(words.get("start", []), words.get("end", []))
     if spans is None:
         trained = ner.model()
-        spans = ner.find_spans(text, _model_tokens(tokens, trained), trained)
+        spans = ner.find_spans(text, model_tokens(tokens, trained), trained)
     containers = _containers(text, [s for s in spans if s[2] == "DOCUMENT"])
     atomic, taken = _atomic(text, [s for s in spans if s[2] != "DOCUMENT"], boundaries, issue_date)
     if containers:
@@ -107,14 +107,14 @@ def extract_all(
     [['李国胜'], [], ['摆向阳']]
     """
     trained = ner.model()
-    spans = ner.find_spans_all(texts, [_model_tokens(words, trained) for words in tokens], trained)
+    spans = ner.find_spans_all(texts, [model_tokens(words, trained) for words in tokens], trained)
     return [
         extract(text, found, words, issue_date, model_spans)
         for text, found, words, model_spans in zip(texts, sentences, tokens, spans, strict=True)
     ]
 
 
-def _model_tokens(tokens: Columns, trained: ner.Model) -> ner.Tokens:
+def model_tokens(tokens: Columns, trained: ner.Model) -> ner.Tokens:
     """The words of an article as the model takes them."""
     words = tokens.data
     return ner.tokens_of(words.get("start", []), words.get("end", []), words.get("pos", []), trained.pos_ids)
