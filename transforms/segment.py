@@ -3,7 +3,7 @@
 The pipeline calls these functions; each lives in the module that does its job: `transforms.articles`
 (article boundaries, titles, leads, ToC summary), `transforms.sentences` (paragraphs and sentences) and
 `transforms.tokens` (rjieba words with POS tags and the user dictionary; `tokenize_all` does the words of
-all articles of a file at once, on a few threads).
+all articles of a file in one call).
 
 >>> body = "市委副书记、市长摆向阳主持。会议19:00开始。"
 >>> sentences = split_sentences(body)

@@ -44,7 +44,7 @@ class Tagger:
     """rjieba with the user dictionary: text → (words, tags), equal to ``rjieba.tag`` but faster.
 
     The memo only caches tags that do not depend on context, so results never depend on what was tagged
-    before, nor on which thread tagged it.
+    before.
 
     >>> words, tags = Tagger()("市委副书记、市长摆向阳主持，增长0.7%")
     >>> list(zip(words, tags))  # doctest: +NORMALIZE_WHITESPACE
