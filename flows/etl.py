@@ -304,9 +304,9 @@ def _run(kind: str, options: RunOptions, date_range: tuple[dt.date, dt.date] | N
     wall = time.perf_counter()
     wh = Warehouse(options.warehouse)
     checkpoint = _checkpoint_name(options, date_range) if date_range else None
-    with WriterLock(wh, run_id, wait_seconds=options.lock_wait):
-        if removed := wh.remove_temporaries():
-            logger.info("removed %d temporary files left by an interrupted run", removed)
+    with WriterLock(wh, run_id, wait_seconds=options.lock_wait) as lock:
+        if lock.removed:
+            logger.info("removed %d temporary files left by an interrupted run", lock.removed)
         began = time.perf_counter()
         found = discover.list_inputs(options.inputs, options.date)
         done = (wh.read_state(checkpoint) or {}).get("months", []) if checkpoint else []

@@ -21,7 +21,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import IO
 
@@ -114,8 +114,8 @@ class Warehouse:
     def remove_temporaries(self) -> int:
         """Delete the temporary files killed runs left in table, run and state folders; how many.
 
-        Only the holder of the writer lock may call this, before it writes: then every temporary
-        file belongs to a run that is gone. (Lock contenders' files at the root are left alone.)
+        `WriterLock` calls this once taken, before its holder writes: then every such file belongs
+        to a run that is gone. (Lock contenders' drafts at the root are the lock's to judge.)
         """
         found = self.fs.glob(f"{self.root}/*/*/.*.tmp") + self.fs.glob(f"{self.root}/*/.*.tmp")
         for path in found:
@@ -225,13 +225,15 @@ class WriterLock:
     """One writer per warehouse: an exclusively created `_lock` file naming its holder.
 
     A lock whose holder process is gone (same host, dead pid) is taken over, so a killed run
-    never blocks the next one. On object stores, creation is checked by reading back.
+    never blocks the next one. On object stores, creation is checked by reading back. Once taken,
+    the temporary files of killed runs are removed (`removed` says how many).
     """
 
     warehouse: Warehouse
     run_id: str
     wait_seconds: float = 60.0
     poll_seconds: float = 0.5
+    removed: int = field(default=0, init=False)
 
     @property
     def path(self) -> str:
@@ -249,16 +251,20 @@ class WriterLock:
                     "Wait for it to finish, or pass --lock-wait SECONDS to wait longer."
                 )
             time.sleep(self.poll_seconds)
-        self._remove_dead_temporaries()
+        self.removed = self.warehouse.remove_temporaries() + self._remove_dead_drafts()
         return self
 
-    def _remove_dead_temporaries(self) -> None:
-        """Delete the lock record drafts of contenders on this host that were killed mid-acquire."""
+    def _remove_dead_drafts(self) -> int:
+        """Delete the lock record drafts of contenders on this host killed mid-acquire; how many."""
         prefix = f"{self.warehouse.root}/._lock.{socket.gethostname()}."
-        for path in self.warehouse.fs.glob(f"{prefix}*.tmp"):
-            pid = path[len(prefix) :].split(".", 1)[0]
-            if pid.isdigit() and not _alive(int(pid)):
-                self.warehouse.fs.rm(path)
+        dead = [
+            path
+            for path in self.warehouse.fs.glob(f"{prefix}*.tmp")
+            if (pid := path[len(prefix) :].split(".", 1)[0]).isdigit() and not _alive(int(pid))
+        ]
+        for path in dead:
+            self.warehouse.fs.rm(path)
+        return len(dead)
 
     def __exit__(self, *exc: object) -> None:
         if (self._holder() or {}).get("run_id") == self.run_id:
@@ -321,6 +327,6 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # another user's process
+        pass
     return True
