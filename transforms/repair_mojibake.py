@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from itertools import product
+from itertools import accumulate, product
 
 from transforms.records import Repair, Repaired
 from transforms.repair_charlm import (
@@ -141,6 +141,19 @@ def gbk_trigger() -> tuple[str, str]:
 @cache
 def _gbk_signature() -> re.Pattern[str]:
     return re.compile(f"[{gbk_trigger()[0]}]")
+
+
+@cache
+def _two_byte_signature() -> re.Pattern[str]:
+    """What a cp936 decoder makes of a two-byte UTF-8 sequence (``脳`` of ``×``, ``掳`` of ``°``): only
+    looked for in lines another repair vouches for, as clean text spells these too."""
+    chars = {
+        code.decode("gb18030")
+        for lead in range(0xC2, 0xE0)
+        for trail in range(0x80, 0xC0)
+        if (code := bytes((lead, trail))) and _decodes(code)
+    }
+    return re.compile(f"[{re.escape(''.join(sorted(chars)))}]")
 
 
 def _decodes(code: bytes) -> bool:
@@ -352,6 +365,27 @@ def _written(text: str, accepted: list[Accepted], kind: str) -> list[Repair]:
     ]
 
 
+def _two_byte_stretches(text: str, vouched: set[int], found: list[Stretch]) -> list[Stretch]:
+    """Stretches of two-byte UTF-8 sequences read as GBK (``3648脳2736``: ``×``) in the `vouched` lines,
+    outside the stretches `found` already. Such a run holds no signature character of its own.
+
+    >>> [(s.start, s.items) for s in _two_byte_stretches("3648脳2736\\n脳", {0}, [])]
+    [(4, ['×'])]
+    """
+    lines = text.split("\n")
+    starts = [0, *accumulate(len(line) + 1 for line in lines)]
+    taken = [(s.start, s.end) for s in found]
+    out: list[Stretch] = []
+    for number in sorted(vouched):
+        for hit in _two_byte_signature().finditer(text, starts[number], starts[number] + len(lines[number])):
+            if any(start <= hit.start() < end for start, end in taken):
+                continue
+            start, end = _gbk_run(text, hit.start())
+            taken.append((start, end))
+            out += stretches(text, start, end, _gbk_bytes, _non_ascii)
+    return out
+
+
 def fix_utf8_as_gbk(text: str) -> Repaired:
     """Reverse UTF-8 text read as GBK, each stretch logged.
 
@@ -375,6 +409,7 @@ def fix_utf8_as_gbk(text: str) -> Repaired:
             found += stretches(text, start, covered, _gbk_bytes, _non_ascii)
     accepted = [a for s in found if (a := _accept_gbk_stretch(text, s, alone=True)) is not None]
     vouched = {text.count("\n", 0, a.stretch.start) for a in accepted}
+    found += _two_byte_stretches(text, vouched, found)
     done = {a.stretch.start for a in accepted}
     accepted += [
         a
