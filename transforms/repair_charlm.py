@@ -30,7 +30,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
@@ -48,6 +48,8 @@ CONTEXT = ORDER - 1
 LINE_SPAN = 120
 """Characters before a position, back to its line break, that `context_before` gives (brackets open
 in them are judged)."""
+MEMO_LIMIT = 1 << 16
+"""Log-probabilities `CharLM` remembers at most (about 10 MB)."""
 BRACKET_BIAS = 5.0
 """Nats for a closing bracket that closes the innermost bracket open in its line, and against one
 that closes none."""
@@ -111,6 +113,9 @@ class CharLM:
     """By character id: how many distinct characters come before it (id 0, unknown: none)."""
     vocabulary: int
     """Distinct characters and pairs: the denominator of the continuation unigram."""
+    memo: dict[tuple[str, str], float] = field(default_factory=dict, compare=False, repr=False)
+    """`logprob` by (history, character): candidates are scored in overlapping windows, so about two
+    calls in three repeat one made before (it starts over at `MEMO_LIMIT` entries)."""
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> CharLM:
@@ -164,8 +169,18 @@ class CharLM:
         simple = model_form(text)
         first = len(model_form(text[:start]))
         return sum(
-            self.logprob(simple[max(0, i - CONTEXT) : i], simple[i]) for i in range(first, len(simple))
+            self._remembered(simple[max(0, i - CONTEXT) : i], simple[i]) for i in range(first, len(simple))
         )
+
+    def _remembered(self, before: str, char: str) -> float:
+        """`logprob`, looked up in `memo` first."""
+        key = (before, char)
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) >= MEMO_LIMIT:
+                self.memo.clear()
+            found = self.memo[key] = self.logprob(before, char)
+        return found
 
 
 def _model_file() -> bytes:
