@@ -210,7 +210,9 @@ def link_duplicates(warehouse: str, run_id: str) -> int:
             strict=True,
         )
     )
-    first = first_occurrences((article_id, signature) for _, article_id, signature in order if signature)
+    first = first_occurrences(
+        (article_id, day, signature) for day, article_id, signature in order if signature
+    )
     stored = dict(
         zip(
             articles.column("article_id").to_pylist(),

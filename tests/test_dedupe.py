@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import subprocess
 import sys
@@ -55,13 +56,20 @@ def test_similarity_estimates_the_jaccard_index_of_shingles(edited: str) -> None
     assert similarity(minhash(STORY), minhash(edited)) == pytest.approx(exact, abs=0.1)
 
 
-def test_a_near_duplicate_points_to_the_first_occurrence() -> None:
-    items = [
-        ("2024-01-01/a", minhash(STORY)),
-        ("2024-01-01/b", minhash(OTHER_STORY)),
-        ("2024-01-02/a", minhash("据商丘日报报道，" + STORY)),
-        ("2024-01-03/a", minhash(STORY.replace("李国胜", "李某"))),
+def _dated(*articles: tuple[str, str]) -> list[tuple[str, dt.date, bytes]]:
+    """(article_id, issue_date, signature) of articles given as ("YYYY-MM-DD/x", text)."""
+    return [
+        (article_id, dt.date.fromisoformat(article_id[:10]), minhash(text)) for article_id, text in articles
     ]
+
+
+def test_a_near_duplicate_points_to_the_first_occurrence() -> None:
+    items = _dated(
+        ("2024-01-01/a", STORY),
+        ("2024-01-01/b", OTHER_STORY),
+        ("2024-01-02/a", "据商丘日报报道，" + STORY),
+        ("2024-01-03/a", STORY.replace("李国胜", "李某")),
+    )
     assert first_occurrences(items) == {"2024-01-02/a": "2024-01-01/a", "2024-01-03/a": "2024-01-01/a"}
 
 
@@ -69,25 +77,46 @@ def test_a_chain_of_edits_points_to_the_first_article_of_the_group() -> None:
     second = STORY[:-10] + OTHER_STORY[:10]  # the end rewritten
     third = OTHER_STORY[-10:] + second[10:]  # then the beginning too
     assert similarity(minhash(STORY), minhash(third)) < THRESHOLD
-    items = [("first", minhash(STORY)), ("second", minhash(second)), ("third", minhash(third))]
-    assert first_occurrences(items) == {"second": "first", "third": "first"}
+    items = _dated(("2024-01-01/first", STORY), ("2024-01-02/second", second), ("2024-01-03/third", third))
+    assert first_occurrences(items) == {
+        "2024-01-02/second": "2024-01-01/first",
+        "2024-01-03/third": "2024-01-01/first",
+    }
 
 
 def test_articles_from_earlier_runs_come_first() -> None:
-    earlier_run = [("2023-12-31/a", minhash(STORY))]
-    this_run = [("2024-01-05/a", minhash(OTHER_STORY)), ("2024-01-05/b", minhash(STORY + "（完）"))]
+    earlier_run = _dated(("2023-12-31/a", STORY))
+    this_run = _dated(("2024-01-05/a", OTHER_STORY), ("2024-01-05/b", STORY + "（完）"))
     assert first_occurrences(earlier_run + this_run) == {"2024-01-05/b": "2023-12-31/a"}
 
 
+def test_an_article_older_than_the_window_is_not_a_first_occurrence() -> None:
+    notice = (
+        "全国政协十四届二次会议将于3月4日下午3时在北京开幕，全国政协主席王沪宁将作全国政协常委会工作报告。"
+        "届时，中央广播电视总台所属中央电视台综合频道、新闻频道、中文国际频道将进行现场直播。"
+    )
+    next_year = notice.replace("二次会议", "三次会议")
+    items = _dated(("2024-03-03/a", notice), ("2025-03-03/a", next_year), ("2025-03-09/a", next_year))
+    assert first_occurrences(items) == {"2025-03-09/a": "2025-03-03/a"}
+    assert first_occurrences(items, window=dt.timedelta(days=400)) == {
+        "2025-03-03/a": "2024-03-03/a",
+        "2025-03-09/a": "2024-03-03/a",
+    }
+    late = _dated(("2024-03-03/a", notice), ("2024-03-10/a", notice), ("2024-03-11/a", notice))
+    assert first_occurrences(late) == {"2024-03-10/a": "2024-03-03/a", "2024-03-11/a": "2024-03-03/a"}
+
+
 def test_different_stories_and_blank_texts_are_not_duplicates() -> None:
-    items = [("a", minhash(STORY)), ("b", minhash(OTHER_STORY)), ("c", minhash("")), ("d", minhash(" "))]
+    items = _dated(
+        ("2024-01-01/a", STORY), ("2024-01-01/b", OTHER_STORY), ("2024-01-01/c", ""), ("2024-01-01/d", " ")
+    )
     assert first_occurrences(items) == {}
 
 
 def test_the_threshold_can_be_lowered() -> None:
-    items = [("a", minhash(STORY)), ("b", minhash(STORY[:-20] + OTHER_STORY[:20]))]  # Jaccard 0.76
+    items = _dated(("2024-01-01/a", STORY), ("2024-01-01/b", STORY[:-20] + OTHER_STORY[:20]))  # Jaccard 0.76
     assert first_occurrences(items) == {}
-    assert first_occurrences(items, threshold=0.7) == {"b": "a"}
+    assert first_occurrences(items, threshold=0.7) == {"2024-01-01/b": "2024-01-01/a"}
 
 
 @pytest.mark.parametrize("text", STORED, ids=lambda text: f"{len(text)} characters")

@@ -90,7 +90,12 @@ ARTICLES = _table(
         False,
     ),
     _field("repairs", pa.int32(), "Number of repairs applied inside this article.", False),
-    _field("duplicate_of", pa.string(), "article_id of the first near-duplicate article, across all runs."),
+    _field(
+        "duplicate_of",
+        pa.string(),
+        "article_id of the first article of its near-duplicate group (the same story within 7 days),"
+        " across all runs.",
+    ),
     _field(
         "minhash", pa.binary(), "MinHash signature of the text's character shingles (near-duplicate search)."
     ),
