@@ -291,15 +291,19 @@ def _merged(text: str, spans: list[tuple[int, int]]) -> list[Repair]:
 
 
 def is_boilerplate_line(line: str) -> bool:
-    """A whole line that is a share widget, a page label or an editor line (compared in Simplified).
+    """A whole line that is a share widget, a page label, an editor line (compared in Simplified) or a
+    scraper's placeholder for a missing value (``undefined``, also as a Markdown heading).
 
     >>> is_boilerplate_line("责任编辑：刘亮"), is_boilerplate_line("分享"), is_boilerplate_line("分享经验")
     (True, True, False)
+    >>> is_boilerplate_line("### undefined"), is_boilerplate_line("undefined behaviour")
+    (True, False)
     """
     simple = to_simplified(line.strip())
     table = _table("boilerplate.json")
     listed = simple in table["share_widgets"] or simple in table["page_labels"]
-    return listed or _editor_patterns()[0].fullmatch(simple) is not None
+    placeholder = simple.lstrip("#").strip() in table["placeholders"]
+    return listed or placeholder or _editor_patterns()[0].fullmatch(simple) is not None
 
 
 def strip_boilerplate(text: str) -> Stripped:
