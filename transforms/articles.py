@@ -52,7 +52,13 @@ class Bulletin:
     articles: list[ArticleSpan]
 
 
-class _Line(NamedTuple):
+@dataclass(slots=True)
+class _Line:
+    """A non-blank line and its features. Those only the table of contents needs are properties: they are
+    computed for the few lines near it rather than for every line of the bulletin. (Not frozen, unlike
+    `ArticleSpan`: there is one per line, and a NamedTuple takes twice as long to build, a frozen
+    dataclass four times.)"""
+
     start: int  # offset of the first non-blank character
     end: int  # offset after the last non-blank character
     plain: str  # content without Markdown or HTML markup
@@ -60,8 +66,16 @@ class _Line(NamedTuple):
     title_like: bool
     lead: re.Match[str] | None
     trailer: bool
-    numbered: bool
-    toc_header: bool
+
+    @property
+    def numbered(self) -> bool:
+        """Whether the line starts with an item number (``1.``, ``（2）``)."""
+        return _NUMBERED.match(self.plain) is not None
+
+    @property
+    def toc_header(self) -> bool:
+        """Whether the line is a ToC header (``本期节目主要内容：``)."""
+        return _patterns().toc_header.fullmatch(self.plain) is not None
 
 
 class _Patterns(NamedTuple):
@@ -133,23 +147,19 @@ def _lines(text: str) -> list[_Line]:
     patterns = _patterns()
     lines = []
     for match in NON_BLANK_LINE.finditer(text):
-        content = match.group(1)
-        start = match.start(1)
-        heading = _HEADING.match(content) if content[0] == "#" else None
-        plain = content[heading.end() :] if heading else content
+        plain = match.group(1)
+        level = 0
+        if plain[0] == "#" and (heading := _HEADING.match(plain)):
+            level = len(heading.group(1))
+            plain = plain[heading.end() :]
         if "<" in plain or "*" in plain or "_" in plain:
             plain = _MARKUP.sub("", plain).strip()
             if not plain:
                 continue
-        lead = None if heading else patterns.lead.match(plain)
+        lead = None if level else patterns.lead.match(plain)
         trailer = len(plain) <= _TRAILER_MAX and patterns.trailer.fullmatch(plain) is not None
-        title_like = not trailer and not lead and _is_title_like(plain)
-        numbered = _NUMBERED.match(plain) is not None
-        toc_header = patterns.toc_header.fullmatch(plain) is not None
-        level = len(heading.group(1)) if heading else 0
-        lines.append(
-            _Line(start, match.end(1), plain, level, title_like, lead, trailer, numbered, toc_header)
-        )
+        title_like = not (trailer or lead) and _is_title_like(plain)
+        lines.append(_Line(match.start(1), match.end(1), plain, level, title_like, lead, trailer))
     return lines
 
 

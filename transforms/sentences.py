@@ -11,8 +11,6 @@ so numbering (``1.``), times (``19:00``) and decimals (``0.7%``) stay intact.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from itertools import repeat
 
 _TERMINATORS = "。！？；…"
 _QUOTE_PAIRS = ("“”", "‘’", "「」", "『』", "（）", "()")  # a sentence may end right inside their closer
@@ -59,21 +57,24 @@ def _sentence_ends(body: str) -> list[int]:
 def split_sentences(body: str) -> list[tuple[int, int, int]]:
     """(paragraph, start, end) of every sentence of `body`, stripped, covering each non-blank character once.
 
-    Sentences are found on the whole body at once: a sentence ends at a line end or at a terminator run,
-    and the next one starts at the next line or right after the run, past the blanks that follow it.
+    Sentences are found line by line: a line ends a sentence, and so does each terminator run inside it,
+    the next sentence starting right after the run, past the blanks that follow it.
 
     >>> body = "他说：“要抓落实。”会议19:00开始。\\n  增长0.7%；《加油！中国》播出……"
     >>> [(paragraph, body[start:end]) for paragraph, start, end in split_sentences(body)]
     [(0, '他说：“要抓落实。”'), (0, '会议19:00开始。'), (1, '增长0.7%；'), (1, '《加油！中国》播出……')]
     """
-    lines = [line.span(1) for line in NON_BLANK_LINE.finditer(body)]
-    line_starts = [start for start, _ in lines]
-    line_ends = {end for _, end in lines}
     cuts = _sentence_ends(body)
-    inside = [cut for cut in cuts if cut not in line_ends]  # a cut at a line end starts no sentence there
-    starts = sorted(
-        line_starts + [_BLANKS.match(body, cut).end() if body[cut].isspace() else cut for cut in inside]
-    )
-    ends = sorted(line_ends.union(cuts))
-    paragraphs = map(bisect_right, repeat(line_starts[1:]), starts)
-    return list(zip(paragraphs, starts, ends, strict=True))
+    cuts.append(len(body) + 1)  # past every line: ends the walk below
+    sentences = []
+    index = 0  # cuts before it are in earlier lines; every cut lies in a line, after its start
+    for paragraph, line in enumerate(NON_BLANK_LINE.finditer(body)):
+        start, end = line.span(1)
+        while cuts[index] <= end:
+            cut = cuts[index]
+            if cut < end:
+                sentences.append((paragraph, start, cut))
+                start = _BLANKS.match(body, cut).end() if body[cut].isspace() else cut
+            index += 1
+        sentences.append((paragraph, start, end))
+    return sentences

@@ -18,8 +18,7 @@ import sys
 from bisect import bisect_left
 from functools import cache
 from importlib.resources import files
-from itertools import accumulate, chain, repeat
-from operator import itemgetter, sub
+from itertools import accumulate
 
 import rjieba
 
@@ -118,12 +117,19 @@ def tokenize(body: str, sentences: list[tuple[int, int, int]]) -> Columns:
     for blank in reversed(list(_BLANKS.finditer(body, first, first + len(text)))):
         low, high = bisect_left(starts, blank.start()), bisect_left(starts, blank.end())
         del words[low:high], starts[low:high], ends[low:high]
-    bounds = list(map(bisect_left, repeat(starts), map(itemgetter(2), sentences)))
-    counts = list(map(sub, bounds, [0, *bounds]))
+    numbers: list[int] = []
+    indexes: list[int] = []
+    low = 0
+    for number, (_, _, end) in enumerate(sentences):
+        # Whole runs per sentence: faster than chaining one repeat or range per sentence.
+        high = bisect_left(starts, end, low)
+        numbers += [number] * (high - low)
+        indexes += range(high - low)
+        low = high
     return Columns(
         {
-            "sentence": list(chain.from_iterable(map(repeat, range(len(counts)), counts))),
-            "index": list(chain.from_iterable(map(range, counts))),
+            "sentence": numbers,
+            "index": indexes,
             "start": starts,
             "end": ends,
             "token": words,
