@@ -13,6 +13,7 @@ throughput in one process; near-duplicate pairs found by MinHash.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import html
 import json
@@ -36,6 +37,7 @@ from transforms.tokens import tagger
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpora" / "xwlb_daily" / "news"
 SENTENCE_CASES = REPO / "tests" / "cases" / "sentences.json"
+DAY = dt.date(2024, 1, 1)  # the issue date of both articles of an edited pair
 
 _HEADING = re.compile(r"(#{1,6})\s+(.*)")
 _HTML_BREAK = re.compile(r"</?p\b[^>]*>|<br\s*/?>")
@@ -152,6 +154,15 @@ def _names(stems: list[str], bulletins: list[list[str]]) -> list[str]:
         for stem, bodies in zip(stems, bulletins, strict=True)
         for seq in range(len(bodies))
     ]
+
+
+def _issue_date(name: str) -> dt.date:
+    """The issue date in an article's name (``20240303-02``).
+
+    >>> _issue_date("20240303-02")
+    datetime.date(2024, 3, 3)
+    """
+    return dt.datetime.strptime(name[:8], "%Y%m%d").date()
 
 
 def _segment(text: str) -> None:
@@ -333,7 +344,7 @@ def report_dedupe(bulletins: list[list[str]], names: list[str]) -> None:
     for bulletin in bulletins:
         dedupe.minhash_all(bulletin)
     signing = time.perf_counter() - began
-    items = list(zip(names, signatures, strict=True))
+    items = [(name, _issue_date(name), signature) for name, signature in zip(names, signatures, strict=True)]
     began = time.perf_counter()
     duplicates = dedupe.first_occurrences(items)
     searching = time.perf_counter() - began
@@ -348,7 +359,7 @@ def report_dedupe(bulletins: list[list[str]], names: list[str]) -> None:
     )
     print(f"  at other thresholds: {counts}; a random sample of the pairs found, for a hand check:")
     by_name = dict(zip(names, bodies, strict=True))
-    signature_of = dict(items)
+    signature_of = {name: signature for name, _, signature in items}
     pairs = sorted(
         duplicates.items(), key=lambda pair: -dedupe.similarity(signature_of[pair[0]], signature_of[pair[1]])
     )
@@ -360,7 +371,11 @@ def report_dedupe(bulletins: list[list[str]], names: list[str]) -> None:
     rows = []
     for edit, change in _edits(sample, rng).items():
         found = sum(
-            bool(dedupe.first_occurrences([("a", dedupe.minhash(body)), ("b", dedupe.minhash(change(body)))]))
+            bool(
+                dedupe.first_occurrences(
+                    [("a", DAY, dedupe.minhash(body)), ("b", DAY, dedupe.minhash(change(body)))]
+                )
+            )
             for body in sample
         )
         rows.append((edit, f"{found}/{len(sample)}"))
