@@ -83,11 +83,12 @@ def extract(
         trained = ner.model()
         spans = ner.find_spans(text, model_tokens(tokens, trained), trained)
     containers = _containers(text, [s for s in spans if s[2] == "DOCUMENT"])
-    atomic, taken = _atomic(text, [s for s in spans if s[2] != "DOCUMENT"], boundaries, issue_date)
+    atomic, taken = _atomic(text, [s for s in spans if s[2] != "DOCUMENT"], words, boundaries, issue_date)
     if containers:
         atomic, taken = _uncut(atomic, taken, containers)
     atomic = _complete_lists(text, atomic, boundaries, taken)
     atomic = _propagate(text, atomic, boundaries, taken)
+    atomic = _outside_titles(atomic, containers, gazetteer.find_citations(text))
     found = sorted(atomic + containers)
     return Entities(_columns(text, sentences, found), roles.find_roles(text, sentences, found, issue_date))
 
@@ -197,25 +198,29 @@ def _without_crossings(found: list[Mention]) -> list[Mention]:
 
 
 def _atomic(
-    text: str, spans: list[tuple[int, int, str]], boundaries: Container[int], issue_date: dt.date
+    text: str,
+    spans: list[tuple[int, int, str]],
+    words: dict[str, list],
+    boundaries: Container[int],
+    issue_date: dt.date,
 ) -> tuple[list[Mention], bytearray]:
     """Non-overlapping PERSON/POSITION/GOV/ORG/LOC/DATE/TIME mentions: dates, then model, then lexicons;
     and the characters they cover (1 in the bytearray).
 
-    A post of the lexicon made of adjacent model GOV and POSITION mentions replaces them
-    (`市人大常委会` + `主任` → `市人大常委会主任`): in bulletins the body is part of the post.
+    Posts are made whole first (`_posts_over_parts`, `_joined_posts`): in bulletins the body is part
+    of the post (`市人大常委会主任`, `中共中央总书记`).
     """
     dated = [
         Mention(d.start, d.end, d.label, d.normalized, "pattern") for d in dates.find_dates(text, issue_date)
     ]
-    modeled = _usable(text, spans)
+    modeled = _usable(text, spans, words)
     lexical = [
         Mention(s, e, label, normalized, "lexicon")
         for s, e, label, normalized in gazetteer.find_posts(text) + gazetteer.find_places(text)
         if s in boundaries and e in boundaries
     ]
-    if any(m.label == "GOV" for m in modeled):
-        modeled = _posts_over_parts(modeled, [m for m in lexical if m.label == "POSITION"])
+    posts = [m for m in lexical if m.label == "POSITION"]
+    modeled = _joined_posts(text, _posts_over_parts(modeled, posts), posts)
     taken = _occupied(len(text), dated)  # dates never overlap one another
     chosen = list(dated)
     for mention in modeled + lexical:
@@ -226,30 +231,162 @@ def _atomic(
     return chosen, taken
 
 
-def _usable(text: str, spans: list[tuple[int, int, str]]) -> list[Mention]:
-    """The model's spans as mentions, but for those holding a title mark or inside a set phrase
-    (no entity starts or ends inside one)."""
+def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]) -> list[Mention]:
+    """The model's spans as mentions, but for those holding a title mark or inside a set phrase (no
+    entity starts or ends inside one). An ORG the lexicon knows as a body (中国人民银行) is a GOV, and
+    a LOC is cut at the conjunctions it holds (tokens tagged c): no place name holds one (呼和浩特 is
+    one token), so `新加坡和马来西亚` is two places."""
     found = gazetteer.find_set_phrases(text)
     phrases = _occupied(len(text), found) if found else None
+    conjunctions: list[tuple[int, int]] | None = None  # found when a place might hold one
     usable = []
     for start, end, label in spans:
         surface = text[start:end]
         if not _TITLE_MARKS.isdisjoint(surface) or (phrases is not None and phrases.find(1, start, end) >= 0):
             continue
-        normalized = gazetteer.normalize_place(surface) if label == "LOC" else surface
-        usable.append(Mention(start, end, label, normalized, "model"))
+        if label == "LOC" and end - start > 2:
+            conjunctions = _conjunctions(words) if conjunctions is None else conjunctions
+            cut = bisect_right(conjunctions, (start,))
+            if cut < len(conjunctions) and conjunctions[cut][1] < end:  # one inside
+                usable += [
+                    Mention(first, last, label, gazetteer.normalize_place(text[first:last]), "model")
+                    for first, last in _place_parts(start, end, conjunctions[cut:])
+                ]
+                continue
+        if label == "LOC":
+            surface = gazetteer.normalize_place(surface)
+        elif label == "ORG" and gazetteer.is_body(surface):
+            label = "GOV"
+        usable.append(Mention(start, end, label, surface, "model"))
     return usable
 
 
+def _place_parts(start: int, end: int, conjunctions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A place span cut at the conjunctions inside it (in order, none before it).
+
+    >>> _place_parts(0, 8, [(3, 4), (9, 10)])
+    [(0, 3), (4, 8)]
+    """
+    edges = [start]
+    for first, last in conjunctions:
+        if last >= end:
+            break
+        edges += [first, last]
+    edges.append(end)
+    return [(first, last) for first, last in zip(edges[::2], edges[1::2], strict=True) if first < last]
+
+
+def _conjunctions(words: dict[str, list]) -> list[tuple[int, int]]:
+    """Start and end of every token tagged c (和, 及, 与), in order.
+
+    >>> _conjunctions({"start": [0, 3, 4], "end": [3, 4, 8], "pos": ["ns", "c", "ns"]})
+    [(3, 4)]
+    """
+    tags, found, index = words.get("pos", []), [], -1
+    while True:
+        try:
+            index = tags.index("c", index + 1)
+        except ValueError:
+            return found
+        found.append((words["start"][index], words["end"][index]))
+
+
 def _posts_over_parts(modeled: list[Mention], posts: list[Mention]) -> list[Mention]:
-    """`modeled` with each post made of several model GOV/POSITION mentions in their place."""
-    for post in posts:
-        parts = [m for m in modeled if m.start < post.end and post.start < m.end]
-        if len(parts) > 1 and all(
-            m.label in ("GOV", "POSITION") and post.start <= m.start and m.end <= post.end for m in parts
-        ):
-            modeled = [m for m in modeled if m not in parts] + [post]
-    return modeled
+    """`modeled` (in text order) with each lexicon post in place of the model GOV/POSITION mentions it
+    covers, when they are several (`市人大常委会` + `主任`) or one shorter than the post (`领导` in
+    `市领导`).
+
+    >>> parts = [Mention(0, 1, "GOV", "市", "model"), Mention(1, 3, "POSITION", "领导", "model")]
+    >>> _posts_over_parts(parts[1:], [Mention(0, 3, "POSITION", "市领导", "lexicon")])
+    [Mention(start=0, end=3, label='POSITION', normalized='市领导', method='lexicon')]
+    """
+    if not posts:
+        return modeled
+    starts, ends = [m.start for m in modeled], [m.end for m in modeled]  # in order, no overlaps
+    parts_of = [
+        (post, modeled[bisect_right(ends, post.start) : bisect_left(starts, post.end)]) for post in posts
+    ]
+    replacing = [
+        (post, parts)
+        for post, parts in parts_of
+        if parts
+        and (len(parts) > 1 or parts[0].end - parts[0].start < post.end - post.start)
+        and all(m.label in ("GOV", "POSITION") and post.start <= m.start and m.end <= post.end for m in parts)
+    ]
+    if not replacing:
+        return modeled
+    replaced = {part for _, parts in replacing for part in parts}
+    return [m for m in modeled if m not in replaced] + [post for post, _ in replacing]
+
+
+def _joined_posts(text: str, modeled: list[Mention], posts: list[Mention]) -> list[Mention]:
+    """`modeled` with each GOV or ORG written right before a post (the model's, else the lexicon's)
+    made part of it: a body whole (`中共中央` + `总书记` → `中共中央总书记`), an organization by the
+    board or party unit it ends with (`阿里巴巴集团董事局` + `主席` → `阿里巴巴集团` + `董事局主席`).
+
+    >>> body, post = Mention(0, 4, "GOV", "中共中央", "model"), Mention(4, 7, "POSITION", "总书记", "lexicon")
+    >>> _joined_posts("中共中央总书记", [body], [post])
+    [Mention(start=0, end=7, label='POSITION', normalized='中共中央总书记', method='lexicon')]
+    """
+    bodies = [m for m in modeled if m.label in ("GOV", "ORG")]
+    ends = {m.end for m in bodies}
+    after = {m.start: m for m in posts if m.start in ends}
+    after.update({m.start: m for m in modeled if m.label == "POSITION" and m.start in ends})
+    if not after:
+        return modeled
+    added: list[Mention] = []
+    replaced: set[Mention] = set()
+    for body in bodies:
+        post = after.get(body.end)
+        if post is None:
+            continue
+        start = body.start if gazetteer.is_body(body.normalized) else _unit_start(body)
+        if start is None:
+            continue
+        if start > body.start:
+            added.append(body._replace(end=start, normalized=text[body.start : start]))
+        added.append(Mention(start, post.end, "POSITION", text[start : post.end], post.method))
+        replaced.update((body, post))
+    if not added:
+        return modeled
+    return [m for m in modeled if m not in replaced] + added
+
+
+def _unit_start(organization: Mention) -> int | None:
+    """Where the board or party unit an organization's name ends with starts, if a name of two or
+    more characters comes before it.
+
+    >>> _unit_start(Mention(3, 12, "ORG", "阿里巴巴集团董事局", "model"))
+    9
+    >>> _unit_start(Mention(0, 3, "ORG", "董事会", "model")) is None
+    True
+    """
+    name = organization.normalized
+    unit = next((unit for unit in gazetteer.post_units() if name.endswith(unit)), None)
+    if unit is None or len(name) - len(unit) < 2:
+        return None
+    return organization.end - len(unit)
+
+
+def _outside_titles(
+    atomic: list[Mention], containers: list[Mention], citations: list[tuple[int, int]]
+) -> list[Mention]:
+    """`atomic` without the PERSON mentions inside a DOCUMENT or inside cited remarks
+    (`gazetteer.find_citations`): a name there is the author of the title (学习贯彻习近平总书记关于…
+    的重要论述), not a person acting in the article.
+
+    >>> title = [Mention(0, 12, "DOCUMENT", "习近平总书记关于…论述摘编", "pattern")]
+    >>> _outside_titles([Mention(1, 4, "PERSON", "习近平", "model")], title, [])
+    []
+    """
+    titles = citations + [(m.start, m.end) for m in containers if m.label == "DOCUMENT"]
+    if not titles:
+        return atomic
+    return [
+        m
+        for m in atomic
+        if m.label != "PERSON" or not any(start <= m.start and m.end <= end for start, end in titles)
+    ]
 
 
 def _complete_lists(

@@ -95,6 +95,30 @@ def officialdom() -> dict[str, list[str]]:
 
 
 @cache
+def _body_lexicon() -> tuple[frozenset[str], tuple[str, ...]]:
+    lexicon = officialdom()
+    return frozenset(lexicon["central_bodies"]), tuple(lexicon["bodies"])
+
+
+def is_body(name: str) -> bool:
+    """Whether a name is a party or government body by the lexicon: a central body, or a name that
+    ends with a body word (市委, 商丘市人民政府).
+
+    >>> is_body("市委"), is_body("国务院"), is_body("中国人民银行"), is_body("青岛海牛队")
+    (True, True, True, False)
+    """
+    central, endings = _body_lexicon()
+    return name in central or name.endswith(endings)
+
+
+@cache
+def post_units() -> tuple[str, ...]:
+    """Boards and party units that open a post when written between an organization and the post
+    (阿里巴巴集团 + 董事局主席): resources/lexicon_officialdom.json `post_units`."""
+    return tuple(officialdom()["post_units"])
+
+
+@cache
 def divisions() -> dict[str, str]:
     """Every division name, full or short, → its full name with its province's (河南省商丘市).
 
@@ -189,6 +213,26 @@ def find_posts(text: str) -> list[Found]:
     ['市委副书记', '市长']
     """
     return [(m.start(), m.end(), "POSITION", m.group()) for m in post_pattern().finditer(text)]
+
+
+@cache
+def _citation_pattern() -> re.Pattern[str]:
+    lexicon = json.loads(_resource("lexicon_citations.json"))
+    title = f"[^{re.escape(_CLAUSE_END)}]{{2,40}}?的{_alternation(lexicon['remarks'])}"
+    openers = _alternation(lexicon["openers"])
+    return re.compile(f"{openers}(?P<title>(?!{openers}){title})")  # after the last of several openers
+
+
+def find_citations(text: str) -> list[tuple[int, int]]:
+    """Remarks cited by author and subject after a verb of study or implementation, from
+    resources/lexicon_citations.json: a name inside is their author, not a person acting.
+
+    >>> find_citations("深入学习贯彻习近平总书记关于文明创建工作的重要论述精神")
+    [(6, 25)]
+    >>> find_citations("习近平出席会议并发表重要讲话")  # no citation: a person acting
+    []
+    """
+    return [m.span("title") for m in _citation_pattern().finditer(text)]
 
 
 def find_titles(text: str) -> list[Found]:

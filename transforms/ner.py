@@ -1,19 +1,20 @@
-"""Statistical entity spans: a character tagger for PERSON, POSITION, GOV, ORG, LOC and DOCUMENT.
+"""Statistical entity spans: a linear-chain tagger for PERSON, POSITION, GOV, ORG, LOC and DOCUMENT.
 
 A linear model scores every character with 25 tags (O, and B/I/E/S of each label) from hashed
 features: the characters around it, the character bigrams around it, and the word and part of speech
-of the token it sits in (the pipeline's rjieba tokens). The weights are one flat table, so scoring an
-article is one gather and one sum. Spans are decoded with the label left open: the best boundary tag
-(O/B/I/E/S, taking the best label at each character) picks the spans, an exact search repairs the few
-stretches where those tags do not chain, and each span then takes the label with the highest total.
+of the token it sits in (the pipeline's rjieba tokens). The weights are one flat table, so scoring is
+one gather and one sum. A learnt score for each pair of successive tags (first order; pairs that break
+a B…E chain are forbidden) joins the characters, and the best tag sequence is found exactly
+(`transforms.ner_decode`).
 
-`find_spans_all` scores the texts of a file in one pass: laid end to end with blanks between them
-(no feature reaches across a blank, and a blank is always O), so it finds what `find_spans` finds in
-each text, at a fraction of the numpy calls.
+The model's `breaks` (sentence punctuation such as 。，、) are always O, which cuts a text into short
+independent stretches: `find_spans_all` lays the texts of a file end to end with blanks between them
+(no feature reaches across a blank, and a blank is always O) and decodes every stretch of every text
+at once, so it finds what `find_spans` finds in each text at a fraction of the numpy calls.
 
 The model is trained by `bench/train_ner.py` on the NER sets in ../shared/eval/ner and shipped as
-`resources/ner_model.npz`; `feature_rows` is shared by training and tagging, so both see the same
-features.
+`resources/ner_model.npz`; `stream` and `stream_rows` are shared by training and tagging, so both see
+the same features.
 """
 
 from __future__ import annotations
@@ -23,13 +24,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from itertools import repeat
+from itertools import pairwise, repeat
 
 import numpy as np
 
-LABELS = ("PERSON", "POSITION", "GOV", "ORG", "LOC", "DOCUMENT")
-BOUNDARIES = "BIES"
-TAGS = ("O", *(f"{b}-{label}" for b in BOUNDARIES for label in LABELS))  # boundary-major
+from transforms.ner_decode import LABELS, TAGS, Moves, best_tags, factored, lanes, moves_of, spans_of
+
 UNIGRAM_OFFSETS = (-2, -1, 0, 1, 2)
 BIGRAM_OFFSETS = (-1, 0)
 POS_OFFSETS = (-1, 0, 1)
@@ -40,26 +40,9 @@ CODE_POINTS = 0x110000
 _PAD = 2
 _PRIME = 1_000_003
 _MIX = -7046029254386353131  # 0x9E3779B97F4A7C15 as int64: multiplicative hashing (wraps)
-# Stretches whose O score beats every other tag by this much are taken as O when repairing tags.
-CONFIDENT_O = 2.0
 _SALTS = (0x5BD1E995, 0x1B873593, 0x2C1B3C6D, 0x297A2D39, 0x3C6EF372)  # one per hashed feature
+_LABELS = np.array(LABELS, dtype=object)
 GAP = _PAD  # blanks before, between and after the texts of a stream: no feature reaches across one
-_BLANK_O = 1e4  # how far O leads at a blank: never part of a span, never in a stretch `_mend` decodes
-# Boundary tags O, B, I, E, S (0–4): which pairs (row = previous, column = next) cannot follow each
-# other, which tags open a span and which close one.
-_BROKEN = ~np.array(
-    [
-        [1, 1, 0, 0, 1],
-        [0, 0, 1, 1, 0],
-        [0, 0, 1, 1, 0],
-        [1, 1, 0, 0, 1],
-        [1, 1, 0, 0, 1],
-    ],
-    dtype=bool,
-)
-_STARTS = np.array([0, 1, 0, 0, 1], dtype=bool)
-_ENDS = np.array([0, 0, 0, 1, 1], dtype=bool)
-_LABEL_ROWS = np.arange(len(LABELS))[:, None]
 
 
 def fold_char(char: str) -> str:
@@ -108,12 +91,20 @@ class Layout:
 
 @dataclass(frozen=True, slots=True)
 class Model:
-    """A trained tagger: character ids, part-of-speech ids, the table layout and the weights."""
+    """A trained tagger: character ids, part-of-speech ids, the table layout, the weights, the score of
+    each pair of successive tags (row: previous tag, column: next) and the characters always tagged O."""
 
     char_ids: np.ndarray  # id of every code point (int32)
     pos_ids: dict[str, int]
     layout: Layout
     weights: np.ndarray  # (layout.rows, len(TAGS)) float32
+    transitions: np.ndarray  # (len(TAGS), len(TAGS)) float32, `ner_decode.factored`
+    breaks: str
+
+    @property
+    def moves(self) -> Moves:
+        """The transitions in the form the decoder uses."""
+        return _moves(self.transitions.astype(np.float32).tobytes())
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,15 +134,20 @@ def model() -> Model:
 
 
 def load(raw: bytes) -> Model:
-    """A model from the bytes of an .npz written by `save`."""
+    """A model from the bytes of an .npz written by `save`; refused if the decoder cannot use its
+    transitions (`ner_decode.factored`)."""
     with np.load(io.BytesIO(raw)) as stored:
         pos_tags = [str(tag) for tag in stored["pos_tags"]]
         chars, hash_bits = (int(value) for value in stored["sizes"])
+        if not factored(stored["transitions"]):
+            raise ValueError("free → opening transitions are not a leaving plus an entering score")
         return Model(
             char_ids=stored["char_ids"],
             pos_ids={tag: number for number, tag in enumerate(pos_tags) if number != NO_TOKEN},
             layout=Layout(chars, len(pos_tags), hash_bits),
-            weights=stored["weights"].astype(np.float32),
+            weights=np.ascontiguousarray(stored["weights"], dtype=np.float32),
+            transitions=stored["transitions"].astype(np.float32),
+            breaks=str(stored["breaks"]),
         )
 
 
@@ -167,6 +163,8 @@ def save(trained: Model) -> bytes:
         pos_tags=np.array(pos_tags),
         sizes=np.array([trained.layout.chars, trained.layout.hash_bits]),
         weights=trained.weights.astype(np.float16),
+        transitions=trained.transitions.astype(np.float32),
+        breaks=np.array(trained.breaks),
     )
     return buffer.getvalue()
 
@@ -245,31 +243,23 @@ def stream(texts: list[str], tokens: list[Tokens]) -> Stream:
     edges = np.zeros(len(codes) + 1, dtype=np.int64)
     edges[starts] += 1  # each text opens once and closes once: no repeated index in either
     edges[starts + lengths] -= 1
-    words = Tokens(
-        *(
-            np.concatenate(
-                [np.asarray(getattr(t, field)) + shift for t, shift in zip(tokens, shifts, strict=True)]
-            )
-            for field, shifts in (("starts", starts), ("ends", starts), ("pos", np.zeros_like(starts)))
-        )
+    shifts = np.repeat(starts, [len(words.starts) for words in tokens])
+    laid_words = Tokens(
+        np.concatenate([words.starts for words in tokens]) + shifts,
+        np.concatenate([words.ends for words in tokens]) + shifts,
+        np.concatenate([words.pos for words in tokens]),
     )
-    return Stream(codes, np.cumsum(edges)[:-1] == 0, words, starts)
-
-
-def feature_rows(trained: Model, text: str, tokens: Tokens) -> np.ndarray:
-    """Row of the weight table for every (feature, character) of `text`: an int array (features, len).
-
-    >>> tiny = Model(np.arange(CODE_POINTS), {}, Layout(CODE_POINTS, 1, 8), np.zeros((0, len(TAGS))))
-    >>> feature_rows(tiny, "商丘", tokens_of([], [], [], {})).shape == (feature_count(), 2)
-    True
-    """
-    ids = np.zeros(len(text) + 2 * _PAD, dtype=np.int64)
-    ids[_PAD:-_PAD] = trained.char_ids[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)]
-    return _rows(trained, ids, tokens)
+    return Stream(codes, np.cumsum(edges)[:-1] == 0, laid_words, starts)
 
 
 def stream_rows(trained: Model, laid: Stream) -> np.ndarray:
-    """Row of the weight table for every (feature, position) of a stream: an int array (features, len)."""
+    """Row of the weight table for every (feature, position) of a stream: an int array (features, len).
+
+    >>> nothing = np.zeros((0, len(TAGS)))
+    >>> tiny = Model(np.arange(CODE_POINTS), {}, Layout(CODE_POINTS, 1, 8), nothing, nothing, "")
+    >>> stream_rows(tiny, stream(["商丘"], [tokens_of([], [], [], {})])).shape == (feature_count(), 6)
+    True
+    """
     ids = np.zeros(len(laid.codes) + 2 * _PAD, dtype=np.int64)
     ids[_PAD:-_PAD] = trained.char_ids[laid.codes]
     ids[_PAD:-_PAD][laid.blank] = 0
@@ -314,128 +304,74 @@ def feature_count() -> int:
     return len(UNIGRAM_OFFSETS) + len(BIGRAM_OFFSETS) + len(POS_OFFSETS) + len(WORD_OFFSETS)
 
 
-def tag_scores(trained: Model, rows: np.ndarray) -> np.ndarray:
-    """Score of every tag at every character, tags first: (len(TAGS), len) float32."""
-    return np.add.reduce(np.take(trained.weights, rows, axis=0, mode="clip"), axis=0).T.copy()
+def tag_scores(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Score of every tag at every position: the sum of its features' weights, (len, len(TAGS))."""
+    scores = np.take(weights, rows[0], axis=0, mode="clip")
+    gathered = np.empty_like(scores)
+    for feature in rows[1:]:
+        np.take(weights, feature, axis=0, mode="clip", out=gathered)
+        scores += gathered
+    return scores
 
 
-def decode(scores: np.ndarray) -> list[tuple[int, int, str]]:
-    """Spans (start, end, label) from tag scores (tags × characters).
+@cache
+def _moves(transitions: bytes) -> Moves:
+    """`Moves` of a model's transitions (by their bytes, so each model's are derived once)."""
+    return moves_of(np.frombuffer(transitions, dtype=np.float32).reshape(len(TAGS), len(TAGS)))
 
-    The boundary tag of each character is the best of O, B, I, E, S (each at its best label); where
-    those tags do not chain (`O I I O`), the stretch that is not confidently O is decoded again,
-    exactly (`_best_chain`). Each span then takes the label with the highest total over its characters.
 
-    >>> scores = np.zeros((len(TAGS), 4), dtype=np.float32)
-    >>> scores[TAGS.index("B-LOC"), 0] = scores[TAGS.index("E-LOC"), 1] = scores[0, 2] = 1
-    >>> scores[TAGS.index("I-ORG"), 3] = 1  # a lone inside tag: no span
-    >>> decode(scores)
-    [(0, 2, 'LOC')]
+@cache
+def _break_table(breaks: str) -> np.ndarray:
+    """Per code point: whether it is one of `breaks`.
+
+    >>> _break_table("。，")[[ord("。"), ord("国")]].tolist()
+    [True, False]
     """
-    length = scores.shape[1]
-    by_boundary = scores[1:].reshape(len(BOUNDARIES) * len(LABELS), length)
-    boundary = np.empty((5, length), dtype=scores.dtype)
-    boundary[0] = scores[0]
-    np.max(by_boundary.reshape(len(BOUNDARIES), len(LABELS), length), axis=1, out=boundary[1:])
-    best = np.zeros(length + 2, dtype=np.int64)  # padded with O on both sides
-    best[1:-1] = boundary.argmax(axis=0)
-    pairs = np.flatnonzero(_BROKEN[best[:-1], best[1:]])  # pair p joins characters p-1 and p
-    if len(pairs):
-        _mend(boundary, best, pairs)
-    best = best[1:-1]
-    starts = np.flatnonzero(_STARTS[best])
-    if not len(starts):
-        return []
-    ends = np.flatnonzero(_ENDS[best]) + 1
-    # per character, the score of each label at its boundary tag; a span takes the best total
-    chosen = np.zeros((len(LABELS), length + 1), dtype=scores.dtype)
-    rows = (np.maximum(best, 1) - 1) * len(LABELS) + _LABEL_ROWS
-    chosen[:, :-1] = by_boundary.ravel().take(rows * length + np.arange(length))
-    sums = np.add.reduceat(chosen, np.stack((starts, ends), axis=1).ravel(), axis=1)
-    labels = sums[:, ::2].argmax(axis=0)
-    return [
-        (s, e, LABELS[k]) for s, e, k in zip(starts.tolist(), ends.tolist(), labels.tolist(), strict=True)
-    ]
+    table = np.zeros(CODE_POINTS, dtype=bool)
+    table[[ord(char) for char in breaks]] = True
+    return table
 
 
-def _mend(boundary: np.ndarray, best: np.ndarray, pairs: np.ndarray) -> None:
-    """Re-decode exactly, in place, each stretch around a broken pair that is not confidently O.
+def forced_o(trained: Model, laid: Stream) -> np.ndarray:
+    """The positions of a stream always tagged O: blanks and the model's break characters."""
+    return laid.blank | _break_table(trained.breaks)[laid.codes]
 
-    `best` is padded with an O at both ends; `boundary` is not. Small stretches, so plain Python.
+
+def stream_tags(trained: Model, laid: Stream) -> np.ndarray:
+    """The best tag (index into TAGS) at every position of a stream: O where `forced_o`, else Viterbi.
+
+    Only the characters between forced Os are scored, tags first, in the step order of their stretches.
     """
-    open_ = [False, *(boundary[0] - boundary[1:].max(axis=0) <= CONFIDENT_O).tolist(), False]
-    done = -1
-    for pair in pairs.tolist():
-        if pair < done:
-            continue
-        low = pair  # padded index of the character before the stretch
-        while open_[low]:
-            low -= 1
-        high = pair + 1  # padded index of the character after it
-        while open_[high]:
-            high += 1
-        best[low + 1 : high] = _best_chain(boundary[:, low : high - 1].T.tolist())
-        done = high
-
-
-def _best_chain(rows: list[list[float]]) -> list[int]:
-    """Exact best O/B/I/E/S sequence (0–4) for a stretch preceded and followed by O.
-
-    A chain is either free (its last tag is O, E or S: anything may follow) or open (B or I: only I
-    or E may follow), so two running scores suffice.
-
-    >>> _best_chain([[0, 2, 0, 0, 0], [0, 0, 0, 0, 1], [0, 0, 0, 1, 0]])
-    [1, 2, 3]
-    """
-    o, b, _, _, s = rows[0]
-    free, opened = (o if o >= s else s), b
-    steps = [(o >= s, True, True)]
-    for o, b, i, e, s in rows[1:]:
-        kept, ended = free + (o if o >= s else s), opened + e
-        begun, going = free + b, opened + i
-        steps.append((o >= s, kept >= ended, begun >= going))
-        free = kept if kept >= ended else ended
-        opened = begun if begun >= going else going
-    chain = []
-    is_free = True
-    for o_beats_s, stay_free, reopen in reversed(steps):
-        if is_free:
-            chain.append((0 if o_beats_s else 4) if stay_free else 3)
-            is_free = stay_free
-        else:
-            chain.append(1 if reopen else 2)
-            is_free = reopen
-    return chain[::-1]
+    order = lanes(forced_o(trained, laid))
+    rows = stream_rows(trained, laid)[:, order.positions]
+    tags = np.full(len(laid.codes), TAGS.index("O"), dtype=np.int64)
+    emitted = np.ascontiguousarray(tag_scores(trained.weights, rows).T)
+    tags[order.positions] = best_tags(emitted, order, trained.moves)
+    return tags
 
 
 def find_spans_all(
     texts: list[str], tokens: list[Tokens], trained: Model | None = None
 ) -> list[list[tuple[int, int, str]]]:
-    """Entity spans (start, end, label) of every text, in order: all texts scored in one pass.
+    """Entity spans (start, end, label) of every text, in order: all texts decoded in one pass.
 
-    Equal to `find_spans` on each text: no feature reaches across the blanks between texts, and O
-    leads by `_BLANK_O` at every blank, as at the O padding `decode` puts around a text.
+    Equal to `find_spans` on each text: no feature reaches across the blanks between texts, and each
+    blank is a fixed O.
     """
     trained = trained or model()
     if not texts:
         return []
     laid = stream(texts, tokens)
-    scores = tag_scores(trained, stream_rows(trained, laid))
-    blanks = np.flatnonzero(laid.blank)
-    scores[:, blanks] = -_BLANK_O
-    scores[0, blanks] = _BLANK_O
-    found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
-    spans = decode(scores)
-    owners = np.searchsorted(laid.starts, [start for start, _, _ in spans], side="right") - 1
-    for owner, (start, end, label) in zip(owners.tolist(), spans, strict=True):
-        shift = int(laid.starts[owner])
-        found[owner].append((start - shift, end - shift, label))
-    return found
+    starts, ends, labels = spans_of(stream_tags(trained, laid))
+    owners = np.searchsorted(laid.starts, starts, side="right") - 1
+    shifts = laid.starts[owners]
+    spans = list(
+        zip((starts - shifts).tolist(), (ends - shifts).tolist(), _LABELS[labels].tolist(), strict=True)
+    )
+    bounds = np.searchsorted(owners, np.arange(len(texts) + 1)).tolist()
+    return [spans[first:last] for first, last in pairwise(bounds)]
 
 
 def find_spans(text: str, tokens: Tokens, trained: Model | None = None) -> list[tuple[int, int, str]]:
     """Entity spans (start, end, label) the model finds in `text`, in order."""
-    trained = trained or model()
-    if not text:
-        return []
-    return decode(tag_scores(trained, feature_rows(trained, text, tokens)))
+    return find_spans_all([text], [tokens], trained)[0]
