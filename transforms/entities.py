@@ -233,9 +233,10 @@ def _atomic(
 
 def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]) -> list[Mention]:
     """The model's spans as mentions, but for those holding a title mark or inside a set phrase (no
-    entity starts or ends inside one). An ORG the lexicon knows as a body (中国人民银行) is a GOV, and
-    a LOC is cut at the conjunctions it holds (tokens tagged c): no place name holds one (呼和浩特 is
-    one token), so `新加坡和马来西亚` is two places."""
+    entity starts or ends inside one). The lexicons correct the model's label: a news publisher
+    (央视网, 商丘日报) is an ORG, and an ORG or LOC the lexicon knows as a body (中国人民银行) a GOV. A
+    LOC is cut at the conjunctions it holds (tokens tagged c): no place name holds one (呼和浩特 is one
+    token), so `新加坡和马来西亚` is two places."""
     found = gazetteer.find_set_phrases(text)
     phrases = _occupied(len(text), found) if found else None
     conjunctions: list[tuple[int, int]] | None = None  # found when a place might hold one
@@ -244,6 +245,10 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
         surface = text[start:end]
         if not _TITLE_MARKS.isdisjoint(surface) or (phrases is not None and phrases.find(1, start, end) >= 0):
             continue
+        if gazetteer.is_publisher(surface):
+            label = "ORG"
+        elif label in ("ORG", "LOC") and gazetteer.is_body(surface):
+            label = "GOV"
         if label == "LOC" and end - start > 2:
             conjunctions = _conjunctions(words) if conjunctions is None else conjunctions
             cut = bisect_right(conjunctions, (start,))
@@ -255,8 +260,6 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
                 continue
         if label == "LOC":
             surface = gazetteer.normalize_place(surface)
-        elif label == "ORG" and gazetteer.is_body(surface):
-            label = "GOV"
         usable.append(Mention(start, end, label, surface, "model"))
     return usable
 
