@@ -87,7 +87,7 @@ def extract(
     if containers:
         atomic, taken = _uncut(atomic, taken, containers)
     atomic = _complete_lists(text, atomic, boundaries, taken)
-    atomic = _propagate(text, atomic, boundaries, taken)
+    atomic = _propagate(text, _one_label_per_name(text, atomic), boundaries, taken)
     atomic = _outside_titles(atomic, containers, gazetteer.find_citations(text))
     found = sorted(atomic + containers)
     return Entities(_columns(text, sentences, found), roles.find_roles(text, sentences, found, issue_date))
@@ -428,6 +428,37 @@ def _complete_lists(
                 pending.append(name)
                 break
     return found
+
+
+def _one_label_per_name(text: str, atomic: list[Mention]) -> list[Mention]:
+    """The model's mentions of one name (2+ characters) in an article all take the label it gave that
+    name most often, the first one given on a tie (`在习近平主席…` tagged LOC where the article's
+    other 习近平 are PERSON).
+
+    >>> text = "习近平指出。在习近平主席引领下。习近平强调。"
+    >>> tagged = ((0, "PERSON"), (7, "LOC"), (16, "PERSON"))
+    >>> found = [Mention(start, start + 3, label, "习近平", "model") for start, label in tagged]
+    >>> [m.label for m in _one_label_per_name(text, found)]
+    ['PERSON', 'PERSON', 'PERSON']
+    """
+    votes: dict[str, dict[str, int]] = {}
+    for m in atomic:
+        if m.method == "model" and m.label in PROPAGATED and m.end - m.start >= 2:
+            counts = votes.setdefault(text[m.start : m.end], {})
+            counts[m.label] = counts.get(m.label, 0) + 1
+    winners = {name: max(counts, key=counts.__getitem__) for name, counts in votes.items() if len(counts) > 1}
+    if not winners:
+        return atomic
+    relabelled = []
+    for m in atomic:
+        label = winners.get(text[m.start : m.end]) if m.method == "model" else None
+        if label is None or label == m.label:
+            relabelled.append(m)
+            continue
+        surface = text[m.start : m.end]
+        normalized = gazetteer.normalize_place(surface) if label == "LOC" else surface
+        relabelled.append(m._replace(label=label, normalized=normalized))
+    return relabelled
 
 
 def _propagate(
