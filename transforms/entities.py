@@ -26,7 +26,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from transforms import dates, gazetteer, ner, roles
+from transforms import dates, gazetteer, ner, normalize, roles
 from transforms.records import Columns
 
 CONTAINERS = frozenset({"DOCUMENT", "QUOTE", "EVENT"})
@@ -245,7 +245,7 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
         surface = text[start:end]
         if not _TITLE_MARKS.isdisjoint(surface) or (phrases is not None and phrases.find(1, start, end) >= 0):
             continue
-        if gazetteer.is_publisher(surface):
+        if normalize.is_publisher(surface):
             label = "ORG"
         elif label in ("ORG", "LOC") and gazetteer.is_body(surface):
             label = "GOV"

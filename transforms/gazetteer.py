@@ -112,23 +112,6 @@ def is_body(name: str) -> bool:
 
 
 @cache
-def _publishers() -> tuple[frozenset[str], tuple[str, ...]]:
-    table = json.loads(_resource("boilerplate.json"))
-    return frozenset(table["sources"]), tuple(table["source_suffixes"])
-
-
-def is_publisher(name: str) -> bool:
-    """Whether a name is a news publisher by the tables of bulletin sources (resources/boilerplate.json):
-    one of the `sources`, or a name ending with a `source_suffixes` word.
-
-    >>> is_publisher("央视网"), is_publisher("商丘日报"), is_publisher("中央电视台"), is_publisher("商丘")
-    (True, True, True, False)
-    """
-    names, suffixes = _publishers()
-    return name in names or name.endswith(suffixes)
-
-
-@cache
 def post_units() -> tuple[str, ...]:
     """Boards and party units that open a post when written between an organization and the post
     (阿里巴巴集团 + 董事局主席): resources/lexicon_officialdom.json `post_units`."""

@@ -258,11 +258,20 @@ def _source_of(line: str, *, bare: bool = True) -> str | None:
     if not bare and name == line:
         return None
     name = re.sub(r"^(?:来源|稿源)\s*[：:]\s*", "", name)
+    return name if is_publisher(name) else None
+
+
+def is_publisher(name: str) -> bool:
+    """Whether a name is a news publisher by resources/boilerplate.json: one of its `sources`, or a
+    short name ending with one of its `source_suffixes`.
+
+    >>> is_publisher("央视网"), is_publisher("商丘日报"), is_publisher("中央电视台"), is_publisher("商丘")
+    (True, True, True, False)
+    """
+    table = _table("boilerplate.json")
     if name in table["sources"]:
-        return name
-    if 2 < len(name) <= 12 and " " not in name and name.endswith(tuple(table["source_suffixes"])):
-        return name
-    return None
+        return True
+    return 2 < len(name) <= 12 and " " not in name and name.endswith(tuple(table["source_suffixes"]))
 
 
 def _line_span(text: str, start: int, end: int) -> tuple[int, int]:

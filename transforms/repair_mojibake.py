@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, product
@@ -125,17 +125,23 @@ def _printable(items: list[Item]) -> bool:
     )
 
 
-@cache
-def gbk_trigger() -> tuple[str, str]:
-    """(characters, condition) where UTF-8 read as GBK shows: the characters a cp936 decoder makes of a
-    UTF-8 lead byte and a continuation byte."""
+def _gbk_readings(leads: Iterable[int]) -> str:
+    """The characters a cp936 decoder makes of a UTF-8 lead byte of `leads` and a continuation byte,
+    escaped for a character class."""
     chars = {
         code.decode("gb18030")
-        for lead in (*range(0xE2, 0xEA), 0xEF)
+        for lead in leads
         for trail in range(0x80, 0xC0)
         if (code := bytes((lead, trail))) and _decodes(code)
     }
-    return re.escape("".join(sorted(chars))), ""
+    return re.escape("".join(sorted(chars)))
+
+
+@cache
+def gbk_trigger() -> tuple[str, str]:
+    """(characters, condition) where UTF-8 read as GBK shows: what a cp936 decoder makes of the lead
+    byte of a three-byte UTF-8 sequence (most CJK text) and a continuation byte."""
+    return _gbk_readings((*range(0xE2, 0xEA), 0xEF)), ""
 
 
 @cache
@@ -147,13 +153,7 @@ def _gbk_signature() -> re.Pattern[str]:
 def _two_byte_signature() -> re.Pattern[str]:
     """What a cp936 decoder makes of a two-byte UTF-8 sequence (``脳`` of ``×``, ``掳`` of ``°``): only
     looked for in lines another repair vouches for, as clean text spells these too."""
-    chars = {
-        code.decode("gb18030")
-        for lead in range(0xC2, 0xE0)
-        for trail in range(0x80, 0xC0)
-        if (code := bytes((lead, trail))) and _decodes(code)
-    }
-    return re.compile(f"[{re.escape(''.join(sorted(chars)))}]")
+    return re.compile(f"[{_gbk_readings(range(0xC2, 0xE0))}]")
 
 
 def _decodes(code: bytes) -> bool:
@@ -374,14 +374,16 @@ def _two_byte_stretches(text: str, vouched: set[int], found: list[Stretch]) -> l
     """
     lines = text.split("\n")
     starts = [0, *accumulate(len(line) + 1 for line in lines)]
-    taken = [(s.start, s.end) for s in found]
+    taken = bytearray(len(text))
+    for s in found:
+        taken[s.start : s.end] = b"\x01" * (s.end - s.start)
     out: list[Stretch] = []
     for number in sorted(vouched):
         for hit in _two_byte_signature().finditer(text, starts[number], starts[number] + len(lines[number])):
-            if any(start <= hit.start() < end for start, end in taken):
+            if taken[hit.start()]:
                 continue
             start, end = _gbk_run(text, hit.start())
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             out += stretches(text, start, end, _gbk_bytes, _non_ascii)
     return out
 
