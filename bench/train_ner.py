@@ -1,6 +1,6 @@
 """Train the character tagger of `transforms.ner` and write transforms/resources/ner_model.npz.
 
-    python -m bench.train_ner [--epochs 6] [--hash-bits 19] [--l2 0.001] [--out PATH]
+    python -m bench.train_ner [--epochs 6] [--hash-bits 19] [--l2 0.001] [--runs 8] [--out PATH]
 
 Training data (../shared/eval/ner): CLUENER train minus the dev carve (`bench.eval_ner.in_dev_carve`),
 Resume train and People's Daily dev. People's Daily test, Resume dev and the CLUENER dev carve are
@@ -27,7 +27,8 @@ The break characters (`BREAKS`, sentence punctuation) are always O; a gold span 
 book titles) allows every tag. Transitions keep the shape `transforms.ner_decode.best_tags` decodes fast:
 free → opening scores are a leaving score plus an entering score, and each label has its own
 B→I, I→I, B→E and I→E scores.
-Optimiser: AdaGrad on mini-batches of sentences, L2, a fixed seed (the same data gives the same file).
+Optimiser: AdaGrad on mini-batches of sentences, L2; the shipped model is the mean of 8 such runs with
+batch orders 0 … 7 (`averaged`: the same data gives the same file).
 """
 
 from __future__ import annotations
@@ -324,6 +325,32 @@ def fit(
     return transitions.matrix().astype(np.float32)
 
 
+def averaged(
+    untrained: ner.Model,
+    rows: np.ndarray,
+    allowed: np.ndarray,
+    lengths: np.ndarray,
+    epochs: int,
+    l2: float,
+    runs: int,
+) -> ner.Model:
+    """The mean of `runs` models `fit` with batch orders 0 … runs − 1 (weights and transitions).
+
+    The scores are linear in the weights, so the mean model scores the mean of the runs' scores. One
+    run's F1 moves by one to two points with the batch order alone; the mean of 8 runs is steadier and
+    better than the typical run (CLUENER government .71–.74 per run, .75 for the mean).
+    """
+    weights = np.zeros_like(untrained.weights)
+    transitions = np.zeros((len(ner_decode.TAGS), len(ner_decode.TAGS)))
+    for seed in range(runs):
+        run = dataclasses.replace(untrained, weights=np.zeros_like(untrained.weights))
+        transitions += fit(run, rows, allowed, lengths, epochs, l2, seed)
+        weights += run.weights
+    return dataclasses.replace(
+        untrained, weights=weights / runs, transitions=(transitions / runs).astype(np.float32)
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -331,6 +358,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--hash-bits", type=int, default=19)
     parser.add_argument("--l2", type=float, default=1e-3, help="L2 weight per update of a used row")
+    parser.add_argument("--runs", type=int, default=8, help="models averaged, each with its own batch order")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     all_sources = sources()
@@ -340,8 +368,8 @@ def main(argv: list[str] | None = None) -> None:
     began = time.perf_counter()
     untrained, rows, allowed, lengths = build(all_sources, args.hash_bits)
     print(f"{rows.shape[1]} characters, {len(ner_decode.TAGS)} tags, {untrained.layout.rows} weight rows")
-    transitions = fit(untrained, rows, allowed, lengths, args.epochs, args.l2)
-    args.out.write_bytes(ner.save(dataclasses.replace(untrained, transitions=transitions)))
+    trained = averaged(untrained, rows, allowed, lengths, args.epochs, args.l2, args.runs)
+    args.out.write_bytes(ner.save(trained))
     print(f"trained in {time.perf_counter() - began:.0f} s")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
 
