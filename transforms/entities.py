@@ -243,7 +243,14 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
     usable = []
     for start, end, label in spans:
         surface = text[start:end]
-        if not _TITLE_MARKS.isdisjoint(surface) or (phrases is not None and phrases.find(1, start, end) >= 0):
+        if surface[0].isspace() or surface[-1].isspace():  # the model may tag a blank at an edge
+            start, end = _trimmed(text, start, end)
+            surface = text[start:end]
+        if (
+            not surface
+            or not _TITLE_MARKS.isdisjoint(surface)
+            or (phrases is not None and phrases.find(1, start, end) >= 0)
+        ):
             continue
         if normalize.is_publisher(surface):
             label = "ORG"
@@ -262,6 +269,19 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
             surface = gazetteer.normalize_place(surface)
         usable.append(Mention(start, end, label, surface, "model"))
     return usable
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span without the blanks at its edges (empty if it holds nothing else).
+
+    >>> _trimmed(" 南 ", 0, 3), _trimmed("  ", 0, 2)
+    ((1, 2), (2, 2))
+    """
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _place_parts(start: int, end: int, conjunctions: list[tuple[int, int]]) -> list[tuple[int, int]]:
