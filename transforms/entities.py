@@ -234,9 +234,10 @@ def _atomic(
 def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]) -> list[Mention]:
     """The model's spans as mentions, but for those holding a title mark or inside a set phrase (no
     entity starts or ends inside one). The lexicons correct the model's label: a news publisher
-    (央视网, 商丘日报) is an ORG, and an ORG or LOC the lexicon knows as a body (中国人民银行) a GOV. A
-    LOC is cut at the conjunctions it holds (tokens tagged c): no place name holds one (呼和浩特 is one
-    token), so `新加坡和马来西亚` is two places."""
+    (央视网, 商丘日报) is an ORG, an ORG or LOC the lexicon knows as a body (中国人民银行) a GOV, and a
+    place the gazetteer knows (顿涅茨克, 尼日尔: the model called them persons) a LOC. A LOC is cut at
+    the conjunctions it holds (tokens tagged c): no place name holds one (呼和浩特 is one token), so
+    `新加坡和马来西亚` is two places."""
     found = gazetteer.find_set_phrases(text)
     phrases = _occupied(len(text), found) if found else None
     conjunctions: list[tuple[int, int]] | None = None  # found when a place might hold one
@@ -256,6 +257,8 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
             label = "ORG"
         elif label in ("ORG", "LOC") and gazetteer.is_body(surface):
             label = "GOV"
+        elif gazetteer.is_place(surface):
+            label = "LOC"
         if label == "LOC" and end - start > 2:
             conjunctions = _conjunctions(words) if conjunctions is None else conjunctions
             cut = bisect_right(conjunctions, (start,))

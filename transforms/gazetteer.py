@@ -120,9 +120,13 @@ def post_units() -> tuple[str, ...]:
 
 @cache
 def divisions() -> dict[str, str]:
-    """Every division name, full or short, → its full name with its province's (河南省商丘市).
+    """Every place name, full or short, → its full name: Chinese divisions with their province's
+    (商丘 → 河南省商丘市), then countries and foreign places (沙特 → 沙特阿拉伯).
 
     A short name shared by a province and a prefecture (吉林, 海南) is read as the province.
+
+    >>> divisions()["商丘"], divisions()["沙特"], divisions()["巴黎"]
+    ('河南省商丘市', '沙特阿拉伯', '巴黎')
     """
     rows = [line.split("\t") for line in _lines("places_divisions.tsv")]
     full: dict[str, str] = {}
@@ -131,7 +135,19 @@ def divisions() -> dict[str, str]:
     for name, short, province in rows:
         if not province:
             full[short] = name
+    for name, short in (line.split("\t") for line in _lines("places_world.tsv")):
+        full.setdefault(name, name)
+        full.setdefault(short, name)
     return full
+
+
+def is_place(name: str) -> bool:
+    """Whether `name` is a place name of the gazetteer, full or short.
+
+    >>> is_place("商丘"), is_place("尼日尔"), is_place("哈马斯")
+    (True, True, False)
+    """
+    return name in divisions()
 
 
 @cache
