@@ -68,24 +68,44 @@ class Tagger:
         >>> Tagger().tags("摆向阳主持", ["摆向阳", "主持"])
         ['nr', 'v']
         """
-        try:
-            return list(map(self.memo.__getitem__, words))
-        except KeyError:
-            return self._learn(text, words)
+        tags = list(map(self.memo.get, words))
+        if None in tags:
+            self._learn(text, words, tags)
+        return tags
 
-    def _learn(self, text: str, words: list[str]) -> list[str]:
-        """The tags of `words`, adding rjieba's tag of each word missing from the memo."""
+    def _learn(self, text: str, words: list[str], tags: list[str | None]) -> None:
+        """Fill in the tags (None) of the words missing from the memo with rjieba's, and remember them.
+
+        Only the missing words are visited (found by `list.index`, in C): nearly every article holds a
+        few new words (names, figures), so a pass over all its words here would cost as much as the
+        lookups themselves.
+        """
         if len(self.memo) > _MEMO_LIMIT:
             self.memo = dict(self.user_tags)
-        known = {word: self.memo.get(word) for word in words}
         in_context: dict[str, str] = {}
-        for word in [word for word, tag in known.items() if tag is None]:
-            alone = self.jieba.tag(word)
-            if len(alone) != 1:  # rjieba would cut this word differently on its own: tag it in context
-                in_context = in_context or dict(self.jieba.tag(text))
-            # Interned: the pos column then holds a few dozen tag objects, not one per distinct word.
-            known[word] = self.memo[word] = sys.intern(in_context.get(word, alone[0][1]))
-        return list(map(known.__getitem__, words))
+        index = -1
+        while (index := _index_of_none(tags, index + 1)) >= 0:
+            word = words[index]
+            tag = self.memo.get(word)
+            if tag is None:
+                alone = self.jieba.tag(word)
+                if len(alone) != 1:  # rjieba would cut this word differently on its own: tag it in context
+                    in_context = in_context or dict(self.jieba.tag(text))
+                # Interned: the pos column then holds a few dozen tag objects, not one per distinct word.
+                tag = self.memo[word] = sys.intern(in_context.get(word, alone[0][1]))
+            tags[index] = tag
+
+
+def _index_of_none(values: list, start: int) -> int:
+    """The index of the first None in `values` from `start`, or -1.
+
+    >>> _index_of_none(["v", None, "n", None], 2), _index_of_none(["v"], 0)
+    (3, -1)
+    """
+    try:
+        return values.index(None, start)
+    except ValueError:
+        return -1
 
 
 @cache
