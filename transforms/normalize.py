@@ -268,10 +268,17 @@ def is_publisher(name: str) -> bool:
     >>> is_publisher("央视网"), is_publisher("商丘日报"), is_publisher("中央电视台"), is_publisher("商丘")
     (True, True, True, False)
     """
-    table = _table("boilerplate.json")
-    if name in table["sources"]:
+    sources, suffixes = _publishers()
+    if name in sources:
         return True
-    return 2 < len(name) <= 12 and " " not in name and name.endswith(tuple(table["source_suffixes"]))
+    return 2 < len(name) <= 12 and " " not in name and name.endswith(suffixes)
+
+
+@cache
+def _publishers() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The `sources` and `source_suffixes` of resources/boilerplate.json, ready for lookups."""
+    table = _table("boilerplate.json")
+    return frozenset(table["sources"]), tuple(table["source_suffixes"])
 
 
 def _line_span(text: str, start: int, end: int) -> tuple[int, int]:
