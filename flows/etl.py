@@ -25,7 +25,7 @@ from prefect.task_runners import TaskRunner
 from flows import discover
 from flows.discover import Discovered, UnitJob
 from flows.warehouse import VERSION, Warehouse, WriterLock, month_of
-from transforms.dedupe import first_occurrences
+from transforms.dedupe import WINDOW, first_occurrences
 from transforms.pipeline import STAGES, FileRows, file_id_of, process_file, quarantine
 from transforms.records import FileMeta
 from transforms.schema import CONTENT_TABLES, TABLES, to_arrow
@@ -198,37 +198,47 @@ def process_batch(jobs: list[UnitJob], warehouse: str, run_id: str, max_file_byt
 
 
 @task(cache_policy=None)
-def link_duplicates(warehouse: str, run_id: str) -> int:
-    """Point every near-duplicate article at its first occurrence, across all runs."""
+def link_duplicates(warehouse: str, run_id: str, since: dt.date | None = None) -> int:
+    """Point every near-duplicate article at its first occurrence, across all runs.
+
+    `since` is the first day whose articles may have changed (None: any). A link reaches back at most
+    `dedupe.WINDOW`, so only the articles from a window before it on are read; the earlier ones among
+    them keep their stored links (`first_occurrences(settled=…)`). A daily run reads a month or two.
+    """
     wh = Warehouse(warehouse)
-    articles = wh.read_table("articles", ["article_id", "issue_date", "minhash", "duplicate_of"])
-    order = sorted(
+    columns = ["article_id", "issue_date", "minhash", "duplicate_of"]
+    start = None if since is None else month_of(since - WINDOW)
+    parts = [
+        wh.read_unit("articles", m, columns) for m in wh.months("articles") if start is None or m >= start
+    ]
+    articles = pa.concat_tables(
+        [p for p in parts if p is not None] or [TABLES["articles"].empty_table().select(columns)]
+    )
+    rows = sorted(
         zip(
             articles.column("issue_date").to_pylist(),
             articles.column("article_id").to_pylist(),
             articles.column("minhash").to_pylist(),
-            strict=True,
-        )
-    )
-    first = first_occurrences(
-        (article_id, day, signature) for day, article_id, signature in order if signature
-    )
-    stored = dict(
-        zip(
-            articles.column("article_id").to_pylist(),
             articles.column("duplicate_of").to_pylist(),
             strict=True,
         )
     )
-    changed = {a for a, d in stored.items() if first.get(a) != d}
-    months = sorted({month_of(day) for day, a, _ in order if a in changed})
+    stored = {article_id: first for _, article_id, _, first in rows}
+    settled = {
+        article_id: first for day, article_id, _, first in rows if since is not None and day.date() < since
+    }
+    linked = first_occurrences(
+        ((article_id, day, signature) for day, article_id, signature, _ in rows if signature), settled=settled
+    )
+    changed = {a for a, first in stored.items() if linked.get(a) != first}
+    months = sorted({month_of(day) for day, a, _, _ in rows if a in changed})
     for month in months:
-        stored = wh.read_unit("articles", month)
-        linked = pa.array([first.get(a) for a in stored.column("article_id").to_pylist()], pa.string())
-        unit = stored.set_column(
-            stored.schema.get_field_index("duplicate_of"), TABLES["articles"].field("duplicate_of"), linked
+        unit = wh.read_unit("articles", month)
+        links = pa.array([linked.get(a) for a in unit.column("article_id").to_pylist()], pa.string())
+        relinked = unit.set_column(
+            unit.schema.get_field_index("duplicate_of"), TABLES["articles"].field("duplicate_of"), links
         )
-        wh.write_unit("articles", month, unit, run_id, stored)
+        wh.write_unit("articles", month, relinked, run_id, unit)
     return len(changed)
 
 
@@ -324,13 +334,16 @@ def _run(kind: str, options: RunOptions, date_range: tuple[dt.date, dt.date] | N
             len(plan.jobs),
             f" ({len(done)} months already done by an interrupted backfill)" if done else "",
         )
-        # A run killed between writing and linking leaves this marker: the next run links.
-        if plan.files_to_process:
-            wh.write_state(LINK_PENDING, {"run_id": run_id})
+        # A run killed between writing and linking leaves this marker: the next run links from there.
+        pending = wh.read_state(LINK_PENDING)
+        if plan.files_to_process or any(job.drop_file_ids for job in plan.jobs):
+            pending = {"run_id": run_id, "since": _link_since(pending, plan)}
+            wh.write_state(LINK_PENDING, pending)
         totals = _run_batches(plan, options, run_id, wh, checkpoint, done)
         began = time.perf_counter()
-        if wh.read_state(LINK_PENDING) is not None:
-            link_duplicates(options.warehouse, run_id)
+        if pending is not None:
+            since = pending.get("since")
+            link_duplicates(options.warehouse, run_id, dt.date.fromisoformat(since) if since else None)
             wh.drop_state(LINK_PENDING)
         seconds["link_duplicates"] = time.perf_counter() - began
         seconds.update({stage: totals.seconds[stage] for stage in (*STAGES, "write")})
@@ -343,6 +356,21 @@ def _run(kind: str, options: RunOptions, date_range: tuple[dt.date, dt.date] | N
             wh.drop_state(checkpoint)
     _publish_artifact(summary)
     return summary
+
+
+def _link_since(pending: dict | None, plan: discover.Plan) -> str | None:
+    """The first day (ISO) whose articles this run may change, or the pending marker's if earlier; None
+    (link the whole history) when a pending marker does not say (written before markers did).
+
+    >>> plan = discover.Plan([UnitJob(month="2024-03"), UnitJob(month="2024-01")], 2, 0)
+    >>> _link_since(None, plan), _link_since({"since": "2023-12-05"}, plan), _link_since({}, plan)
+    ('2024-01-01', '2023-12-05', None)
+    """
+    since = min(job.month for job in plan.jobs) + "-01"
+    if pending is None:
+        return since
+    earlier = pending.get("since")
+    return min(since, earlier) if earlier else None
 
 
 def _run_batches(

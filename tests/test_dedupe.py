@@ -11,7 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.dedupe import PERMUTATIONS, THRESHOLD, first_occurrences, minhash, minhash_all, similarity
+from transforms.dedupe import (
+    PERMUTATIONS,
+    THRESHOLD,
+    WINDOW,
+    first_occurrences,
+    minhash,
+    minhash_all,
+    similarity,
+)
 
 STORY = (
     "10月8日下午，全市深化全国文明城市创建工作推进会召开，深入学习贯彻习近平总书记关于文明创建工作的重要论述精神，"
@@ -104,6 +112,33 @@ def test_an_article_older_than_the_window_is_not_a_first_occurrence() -> None:
     }
     late = _dated(("2024-03-03/a", notice), ("2024-03-10/a", notice), ("2024-03-11/a", notice))
     assert first_occurrences(late) == {"2024-03-10/a": "2024-03-03/a", "2024-03-11/a": "2024-03-03/a"}
+
+
+VERSIONS = [
+    minhash(text) for text in (STORY, STORY + "（完）", "据报道，" + STORY, OTHER_STORY, OTHER_STORY[5:])
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, len(VERSIONS) - 1)), max_size=30),
+    st.integers(0, 45),
+)
+def test_linking_from_a_change_on_equals_linking_the_whole_history(
+    articles: list[tuple[int, int]], changed_from: int
+) -> None:
+    start = dt.date(2024, 1, 1)
+    items = sorted(
+        (start + dt.timedelta(days=day), f"{day:02d}/{n}", VERSIONS[version])
+        for n, (day, version) in enumerate(articles)
+    )
+    whole = first_occurrences((article_id, day, signature) for day, article_id, signature in items)
+    since = start + dt.timedelta(days=changed_from)
+    settled = {article_id: whole.get(article_id) for day, article_id, _ in items if day < since}
+    recent = [(article_id, day, signature) for day, article_id, signature in items if day >= since - WINDOW]
+    assert first_occurrences(recent, settled=settled) == {
+        article_id: first for article_id, first in whole.items() if article_id in {a for a, _, _ in recent}
+    }
 
 
 def test_different_stories_and_blank_texts_are_not_duplicates() -> None:

@@ -9,6 +9,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -16,9 +17,14 @@ from flows import discover, etl
 from flows.cli import main
 from flows.warehouse import Warehouse
 from tests.conftest import SEED, table_contents
-from transforms.schema import CONTENT_TABLES, TABLES
+from transforms.dedupe import minhash
+from transforms.schema import CONTENT_TABLES, TABLES, to_arrow
 
 MAX = 64_000_000
+STORY_TEXT = (
+    "10月8日下午，全市深化全国文明城市创建工作推进会召开，深入学习贯彻习近平总书记关于文明创建工作的重要论述精神，"
+    "进一步提升认识、统一思想、凝聚力量，坚持常态长效，巩固创建成果，提升创建质量。市委书记李国胜讲话。"
+)
 
 
 def _table_bytes(warehouse: Path) -> dict[str, bytes]:
@@ -206,3 +212,67 @@ class TestFlows:
         for table in CONTENT_TABLES:
             for path in (tmp_path / "wh" / table).rglob("*.parquet"):
                 assert pq.read_schema(path).remove_metadata().equals(TABLES[table].remove_metadata())
+
+
+def _articles(rows: list[tuple[str, str, str]]) -> dict[str, list]:
+    """Article columns for rows of (article_id, issue date, text)."""
+    return {
+        "article_id": [article_id for article_id, _, _ in rows],
+        "file_id": ["f"] * len(rows),
+        "issue_date": [dt.date.fromisoformat(day) for _, day, _ in rows],
+        "seq": list(range(len(rows))),
+        "text": [text for _, _, text in rows],
+        "text_original": [text for _, _, text in rows],
+        "repairs": [0] * len(rows),
+        "minhash": [minhash(text) for _, _, text in rows],
+    }
+
+
+def _store_articles(wh: Warehouse, rows: list[tuple[str, str, str]]) -> None:
+    by_month: dict[str, list] = {}
+    for row in rows:
+        by_month.setdefault(row[1][:7], []).append(row)
+    for month, month_rows in by_month.items():
+        stored = wh.read_unit("articles", month)
+        new = to_arrow("articles", _articles(month_rows))
+        wh.write_unit("articles", month, new if stored is None else pa.concat_tables([stored, new]), "r")
+
+
+def _links(wh: Warehouse) -> dict[str, str | None]:
+    table = wh.read_table("articles", ["article_id", "duplicate_of"])
+    return dict(zip(*(table.column(c).to_pylist() for c in ("article_id", "duplicate_of")), strict=True))
+
+
+def test_linking_after_a_change_reads_from_a_window_before_it_and_links_as_the_whole_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = STORY_TEXT
+    history = [
+        ("old", "2023-06-01", story),
+        ("a", "2024-01-20", story),
+        ("b", "2024-01-28", "据报道，" + story),  # within 7 days of nothing but itself: an original
+        ("c", "2024-02-01", story + "（完）"),  # 4 days after b: points to b
+    ]
+    wh = Warehouse(str(tmp_path / "wh"))
+    _store_articles(wh, history)
+    etl.link_duplicates.fn(wh.url, "r1")
+    assert _links(wh) == {"old": None, "a": None, "b": None, "c": "b"}
+
+    _store_articles(wh, [("d", "2024-02-03", story)])  # this run's article: a duplicate of c, so of b
+    read: list[str] = []
+    read_unit = Warehouse.read_unit
+
+    def recording(
+        self: Warehouse, table: str, month: str, columns: list[str] | None = None
+    ) -> pa.Table | None:
+        read.append(month)
+        return read_unit(self, table, month, columns)
+
+    monkeypatch.setattr(Warehouse, "read_unit", recording)
+    assert etl.link_duplicates.fn(wh.url, "r2", dt.date(2024, 2, 1)) == 1
+    assert "2023-06" not in read
+    monkeypatch.undo()
+    whole = Warehouse(str(tmp_path / "whole"))
+    _store_articles(whole, [*history, ("d", "2024-02-03", story)])
+    etl.link_duplicates.fn(whole.url, "r")
+    assert _links(wh) == _links(whole) == {"old": None, "a": None, "b": None, "c": "b", "d": "b"}

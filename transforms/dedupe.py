@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 import numpy as np
@@ -132,7 +132,10 @@ def similarity(first: bytes, second: bytes) -> float:
 
 
 def first_occurrences(
-    items: Iterable[tuple[str, dt.date, bytes]], threshold: float = THRESHOLD, window: dt.timedelta = WINDOW
+    items: Iterable[tuple[str, dt.date, bytes]],
+    threshold: float = THRESHOLD,
+    window: dt.timedelta = WINDOW,
+    settled: Mapping[str, str | None] | None = None,
 ) -> dict[str, str]:
     """Map each near-duplicate article_id to the article_id of the first article of its group.
 
@@ -140,6 +143,11 @@ def first_occurrences(
     Candidates share at least one LSH band with an earlier article at most `window` older; a candidate
     counts when the estimated Jaccard similarity reaches `threshold`. A duplicate of a duplicate points to
     the first article of the group. Blank texts (the all-0xff signature) are never duplicates.
+
+    `settled` gives the first occurrence (None: an original) of articles whose link is already known:
+    they are matched against and keep that link. An article depends only on those before it, so after a
+    change the articles from `window` before it on, the earlier ones settled, give the same links as
+    the whole history.
 
     >>> story = "国家统计局今天发布数据，前三季度国内生产总值同比增长百分之五点二，经济运行总体回升向好。"
     >>> day = dt.date(2024, 10, 18)
@@ -163,14 +171,21 @@ def first_occurrences(
             _forget(buckets, bands_of[oldest])
             oldest += 1
         bands = [signature[offset : offset + _BAND_BYTES] for offset in range(0, len(signature), _BAND_BYTES)]
-        candidates = sorted(
-            {earlier for bucket, band in zip(buckets, bands, strict=True) for earlier in bucket.get(band, ())}
-        )
         values = np.frombuffer(signature, dtype="<u4")
-        match = next((c for c in candidates if np.mean(signatures[c] == values) >= threshold), None)
-        if match is not None:
-            first = article_ids[match]
-            groups[article_id] = groups.get(first, first)
+        if settled is not None and article_id in settled:
+            first = settled[article_id]
+        else:
+            candidates = sorted(
+                {
+                    earlier
+                    for bucket, band in zip(buckets, bands, strict=True)
+                    for earlier in bucket.get(band, ())
+                }
+            )
+            match = next((c for c in candidates if np.mean(signatures[c] == values) >= threshold), None)
+            first = None if match is None else groups.get(article_ids[match], article_ids[match])
+        if first is not None:
+            groups[article_id] = first
         for bucket, band in zip(buckets, bands, strict=True):
             bucket[band].append(len(article_ids))
         article_ids.append(article_id)
