@@ -250,7 +250,7 @@ def test_linking_after_a_change_reads_from_a_window_before_it_and_links_as_the_w
     history = [
         ("old", "2023-06-01", story),
         ("a", "2024-01-20", story),
-        ("b", "2024-01-28", "据报道，" + story),  # within 7 days of nothing but itself: an original
+        ("b", "2024-01-28", "据报道，" + story),  # 8 days after a: an original
         ("c", "2024-02-01", story + "（完）"),  # 4 days after b: points to b
     ]
     wh = Warehouse(str(tmp_path / "wh"))
