@@ -234,8 +234,9 @@ def _atomic(
 def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]) -> list[Mention]:
     """The model's spans as mentions, but for those holding a title mark or inside a set phrase (no
     entity starts or ends inside one). The lexicons correct the model's label: a news publisher
-    (央视网, 商丘日报) is an ORG, an ORG or LOC the lexicon knows as a body (中国人民银行) a GOV, and a
-    place the gazetteer knows (顿涅茨克, 尼日尔: the model called them persons) a LOC. A LOC is cut at
+    (央视网, 商丘日报) is an ORG, an armed force or organization of the lexicon (乌军, 哈马斯: the model
+    called them persons) has the lexicon's label, an ORG or LOC the lexicon knows as a body (中国人民银行)
+    is a GOV, and a place the gazetteer knows (顿涅茨克, 尼日尔) a LOC. A LOC is cut at
     the conjunctions it holds (tokens tagged c): no place name holds one (呼和浩特 is one token), so
     `新加坡和马来西亚` is two places."""
     found = gazetteer.find_set_phrases(text)
@@ -255,6 +256,8 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
             continue
         if normalize.is_publisher(surface):
             label = "ORG"
+        elif surface in gazetteer.organizations():
+            label = gazetteer.organizations()[surface]
         elif label in ("ORG", "LOC") and gazetteer.is_body(surface):
             label = "GOV"
         elif gazetteer.is_place(surface):

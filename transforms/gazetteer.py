@@ -112,6 +112,17 @@ def is_body(name: str) -> bool:
 
 
 @cache
+def organizations() -> dict[str, str]:
+    """Armed forces (GOV) and other organizations (ORG) the tagger mistakes for persons or places: name →
+    label (resources/lexicon_organizations.tsv).
+
+    >>> organizations()["乌军"], organizations()["哈马斯"]
+    ('GOV', 'ORG')
+    """
+    return dict(line.split("\t") for line in _lines("lexicon_organizations.tsv"))
+
+
+@cache
 def post_units() -> tuple[str, ...]:
     """Boards and party units that open a post when written between an organization and the post
     (阿里巴巴集团 + 董事局主席): resources/lexicon_officialdom.json `post_units`."""
