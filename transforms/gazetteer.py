@@ -234,12 +234,17 @@ def post_pattern() -> re.Pattern[str]:
 
 
 def find_posts(text: str) -> list[Found]:
-    """POSITION candidates from the post lexicon.
+    """POSITION candidates from the post lexicon. A one-character post (长) counts only joined to what
+    comes before it (公安局长): alone it is the 长 of 长租房 or 产业链长.
 
-    >>> [found[3] for found in find_posts("市委副书记、市长摆向阳主持")]
+    >>> [found[3] for found in find_posts("市委副书记、市长摆向阳主持，支持长租房")]
     ['市委副书记', '市长']
     """
-    return [(m.start(), m.end(), "POSITION", m.group()) for m in post_pattern().finditer(text)]
+    return [
+        (m.start(), m.end(), "POSITION", m.group())
+        for m in post_pattern().finditer(text)
+        if m.end() - m.start() > 1
+    ]
 
 
 @cache
