@@ -1,7 +1,8 @@
 """Date and time expressions → ISO, the year inferred from the bulletin's issue date.
 
 A date without a year (`10月8日`) is the latest such date not after the issue date, unless the text
-says otherwise: an explicit year, `今年`/`明年`/`明天`, or a future cue next to it (`将于10月20日`).
+says otherwise: an explicit year, `今年`/`明年`/`明天`, a future cue next to it (`将于10月20日`), or the
+start of a range it ends (`12月30日至1月2日`: the end is the next such day on or after the start).
 Chinese numerals are read too (`二〇二一年十月八日`).
 
 >>> import datetime as dt
@@ -111,6 +112,9 @@ def _day(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+_RANGE = re.compile(r"\s*[至到~～—–－-]\s*")  # between the start and the end of a range
 
 
 def _latest(month: int, day: int, issue_date: dt.date, future: bool) -> dt.date | None:
@@ -228,14 +232,35 @@ def find_dates(text: str, issue_date: dt.date) -> list[DateMention]:
     >>> [(m.text, m.normalized) for m in found]
     [('二〇二一年十月八日', '2021-10-08'), ('去年3月', '2020-03'), ('19:00', '19:00')]
     """
-    found = []
+    found: list[DateMention] = []
     for match in _expression().finditer(text):
         start, end = match.span()
         parsed = _parse(match, issue_date, _future_cue(text, start, end))
+        if parsed and found and _ends_range_too_early(text, found[-1], start, parsed[2]):
+            # The end of a range never comes before its start: the next such day on or after it.
+            parsed = _parse(match, found[-1].date, True) or parsed
         if parsed:
             label, normalized, day = parsed
             found.append(DateMention(start, end, match.group(), label, normalized, day))
     return found
+
+
+def _ends_range_too_early(text: str, previous: DateMention, start: int, day: dt.date | None) -> bool:
+    """Whether the date at `start` (resolved to `day`) ends a range that `previous` starts (11月29日至12月1日)
+    and falls before it.
+
+    >>> first = DateMention(0, 6, "11月29日", "DATE", "2024-11-29", dt.date(2024, 11, 29))
+    >>> _ends_range_too_early("11月29日至12月1日", first, 7, dt.date(2023, 12, 1))
+    True
+    >>> _ends_range_too_early("11月29日和12月1日", first, 7, dt.date(2023, 12, 1))
+    False
+    """
+    return (
+        day is not None
+        and previous.date is not None
+        and day < previous.date
+        and _RANGE.fullmatch(text, previous.end, start) is not None
+    )
 
 
 def resolve_date(expr: str, issue_date: dt.date) -> dt.date | None:
