@@ -224,9 +224,7 @@ def link_duplicates(warehouse: str, run_id: str, since: dt.date | None = None) -
         )
     )
     stored = {article_id: first for _, article_id, _, first in rows}
-    settled = {
-        article_id: first for day, article_id, _, first in rows if since is not None and day.date() < since
-    }
+    settled = None if since is None else {a: first for day, a, _, first in rows if day.date() < since}
     linked = first_occurrences(
         ((article_id, day, signature) for day, article_id, signature, _ in rows if signature), settled=settled
     )

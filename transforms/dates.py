@@ -27,6 +27,7 @@ from typing import NamedTuple
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
 _NUM = r"(?:\d{1,2}|[〇零一二三四五六七八九十两]{1,3})"
 _YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
+_RANGE = re.compile(r"\s*[至到~～—–－-]\s*")  # between the start and the end of a range
 
 
 @cache
@@ -112,9 +113,6 @@ def _day(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
-
-
-_RANGE = re.compile(r"\s*[至到~～—–－-]\s*")  # between the start and the end of a range
 
 
 def _latest(month: int, day: int, issue_date: dt.date, future: bool) -> dt.date | None:

@@ -256,8 +256,8 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
             continue
         if normalize.is_publisher(surface):
             label = "ORG"
-        elif surface in gazetteer.organizations():
-            label = gazetteer.organizations()[surface]
+        elif fixed := gazetteer.organizations().get(surface):
+            label = fixed
         elif label in ("ORG", "LOC") and gazetteer.is_body(surface):
             label = "GOV"
         elif gazetteer.is_place(surface):
