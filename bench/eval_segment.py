@@ -258,7 +258,7 @@ def report_tagger(bodies: list[str]) -> None:
     tag = tagger()
     words = differences = 0
     for body in bodies:
-        expected = [(word, tag.user_tags.get(word, pos)) for word, pos in tag.jieba.tag(body)]
+        expected = [(word, tag.fixed_tags.get(word, pos)) for word, pos in tag.jieba.tag(body)]
         words += len(expected)
         differences += expected != list(zip(*tag(body), strict=True))
     print(f"Tagger (cut + tag memo) against rjieba.tag: {words} words, {differences} bodies differ\n")

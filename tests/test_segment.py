@@ -20,7 +20,7 @@ from bench.eval_segment import (
 )
 from transforms.records import Columns
 from transforms.segment import split_articles, split_sentences, tokenize, tokenize_all
-from transforms.tokens import Tagger, tagger, user_dictionary
+from transforms.tokens import Tagger, corrected_tags, tagger, user_dictionary
 
 CASES = Path(__file__).parent / "cases"
 XWLB = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "xwlb_daily" / "news"
@@ -85,6 +85,17 @@ def test_every_user_dictionary_word_is_one_word_with_its_tag() -> None:
         if (tags := tagger()(word)) != ([word], [tag])
     }
     assert split == {}
+
+
+def test_every_corrected_word_is_cut_whole_with_another_tag_and_comes_out_corrected() -> None:
+    jieba = tagger().jieba
+    stale = {word: jieba.tag(word) for word, tag in corrected_tags().items() if len(jieba.tag(word)) != 1}
+    stale |= {word: tag for word, tag in corrected_tags().items() if jieba.tag(word)[0][1] == tag}
+    assert stale == {}
+    wrong = {
+        word: tags for word, tag in corrected_tags().items() if (tags := tagger()(word)) != ([word], [tag])
+    }
+    assert wrong == {}
 
 
 def test_tokens_keep_numbers_whole_and_drop_blanks() -> None:
@@ -169,7 +180,7 @@ def test_tokenizing_a_file_at_once_equals_tokenizing_each_article(bodies: list[s
 def test_the_tagger_equals_rjieba_tag_whatever_came_before(texts: list[str]) -> None:
     tag = tagger()
     for text in texts:
-        expected = [(word, tag.user_tags.get(word, pos)) for word, pos in tag.jieba.tag(text)]
+        expected = [(word, tag.fixed_tags.get(word, pos)) for word, pos in tag.jieba.tag(text)]
         assert list(zip(*tag(text), strict=True)) == expected
 
 

@@ -7,8 +7,9 @@ government bodies ``nt``, places ``ns``, policy terms ``nz``, names ``nr``), loa
 Speed: rjieba's ``tag`` is its ``cut`` plus a tag per word that does not depend on the context, returned
 as one tuple per word (about 1.5× the time of ``cut``). `Tagger` cuts and looks the tags up in a memo
 filled from rjieba's own tags; bench/eval_segment.py checks that the result equals ``rjieba.tag`` on the
-whole xwlb corpus. User dictionary tags take precedence: rjieba keeps its own tag for a word it already
-knows (``市长`` n).
+whole xwlb corpus, but for the fixed tags, which take precedence: the user dictionary's (rjieba keeps
+its own tag for a word it already knows: ``市长`` n) and the corrections of jieba's dictionary
+(resources/tags_corrected.tsv: ``台风`` ns → n, ``普京`` ns → nr).
 """
 
 from __future__ import annotations
@@ -39,8 +40,20 @@ def user_dictionary() -> dict[str, tuple[int, str]]:
     return {word: (int(freq), tag) for word, freq, tag in (entry.split() for entry in entries if entry)}
 
 
+@cache
+def corrected_tags() -> dict[str, str]:
+    """Words whose tag in jieba's dictionary is wrong in news → the right tag (the cut is unchanged).
+
+    >>> corrected_tags()["台风"], corrected_tags()["普京"]
+    ('n', 'nr')
+    """
+    lines = files("transforms").joinpath("resources/tags_corrected.tsv").read_text("utf-8").split("\n")
+    return dict(line.split("\t") for line in lines if line and not line.startswith("#"))
+
+
 class Tagger:
-    """rjieba with the user dictionary: text → (words, tags), equal to ``rjieba.tag`` but faster.
+    """rjieba with the user dictionary: text → (words, tags), equal to ``rjieba.tag`` but faster, and
+    with the fixed tags (`fixed_tags`) where they differ.
 
     The memo only caches tags that do not depend on context, so results never depend on what was tagged
     before.
@@ -49,14 +62,16 @@ class Tagger:
     >>> list(zip(words, tags))  # doctest: +NORMALIZE_WHITESPACE
     [('市委副书记', 'nnt'), ('、', 'x'), ('市长', 'nnt'), ('摆向阳', 'nr'), ('主持', 'v'), ('，', 'x'),
      ('增长', 'v'), ('0.7%', 'm')]
+    >>> Tagger()("第11号台风")[1]
+    ['m', 'm', 'm', 'n']
     """
 
     def __init__(self) -> None:
         self.jieba = rjieba.Jieba()
         for word, (freq, tag) in user_dictionary().items():
             self.jieba.add_word(word, freq, tag)
-        self.user_tags = {word: tag for word, (_, tag) in user_dictionary().items()}
-        self.memo = dict(self.user_tags)
+        self.fixed_tags = {word: tag for word, (_, tag) in user_dictionary().items()} | corrected_tags()
+        self.memo = dict(self.fixed_tags)
 
     def __call__(self, text: str) -> tuple[list[str], list[str]]:
         words = self.jieba.cut(text)
@@ -81,7 +96,7 @@ class Tagger:
         lookups themselves.
         """
         if len(self.memo) > _MEMO_LIMIT:
-            self.memo = dict(self.user_tags)
+            self.memo = dict(self.fixed_tags)
         in_context: dict[str, str] = {}
         index = -1
         while (index := _index_of_none(tags, index + 1)) >= 0:
