@@ -24,7 +24,7 @@ Found = tuple[int, int, str, str]
 _TITLE = re.compile(r"《([^《》\n]{1,80})》|“([^“”\n]{1,60})”")
 _CLAUSE_END = "，。；：、！？“”《》（）()\n"
 _EVENT_TRIGGERS = re.compile(
-    r".*(?:召开|举行|举办|出席|参加|列席|主持|开展|启动|组织|召集|主办|承办|在|于|了|的)"
+    r".*(?:召开|举行|举办|出席|参加|列席|主持|开展|启动|组织|召集|主办|承办|已由|经由|根据|提请|审议|在|于|了|的)"
 )
 
 
@@ -288,7 +288,7 @@ def event_pattern() -> re.Pattern[str]:
     lead = f"(?=“|{_classes(lexicon['meetings'] + lexicon['campaigns'], 2)})"
     return re.compile(
         f"{lead}(?:(?P<quoted>“[^“”\\n]{{2,30}}”){_alternation(lexicon['quoted_campaigns'])}"
-        f"|(?P<meeting>{_alternation(lexicon['meetings'])})(?!室|厅|堂|中心|馆)"
+        f"|(?P<meeting>{_alternation(lexicon['meetings'])})(?!{_alternation(lexicon['not_after_meeting'])})"
         f"|(?P<campaign>{_alternation(lexicon['campaigns'])}))"
     )
 
