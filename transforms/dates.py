@@ -51,6 +51,9 @@ def _expression() -> re.Pattern[str]:
     # (a one-character part of the day is followed by a clock).
     seconds = "".join(sorted({word[1] for kind in kinds for word in kind if len(word) > 1}))
     clock = rf"(?:\d{{1,2}}[:：]\d{{2}}|{_NUM}[时点](?:{_NUM}分|半|整)?)"
+    # A bare day in digits before a word of what happened on it (普京23日表示), not a count of days
+    # (第3日, 近7日, 连续3日).
+    after_day = rf"(?<=\d日)(?<![第近每续]\d日)(?<![第近每续]\d\d日){_either(words()['day_followers'])}"
     return re.compile(
         rf"""
         (?=[\d〇零一二三四五六七八九十两{starts}][\d〇零一二三四五六七八九十两年月日号时点:：\-./{seconds}])
@@ -63,7 +66,7 @@ def _expression() -> re.Pattern[str]:
           | (?P<yearonly>{_YEAR})年
           | (?P<relyearonly>{relative_year})
           | (?P<relday>{relative_day})
-          | (?P<dayonly>{_NUM})日(?={part}|电|\d|[零一二三四五六七八九十])
+          | (?P<dayonly>{_NUM})日(?={part}|电|\d|[零一二三四五六七八九十]|{after_day})
         )
         (?P<part>{part})?
         (?P<clock>{clock})?
@@ -125,14 +128,23 @@ def _latest(month: int, day: int, issue_date: dt.date, future: bool) -> dt.date 
     return None
 
 
-def _day_of_month(day: int, issue_date: dt.date) -> dt.date | None:
-    """The latest date with this day of month, not after the issue date."""
+def _day_of_month(day: int, issue_date: dt.date, future: bool) -> dt.date | None:
+    """The latest date with this day of month not after the issue date, or with a future cue the
+    earliest not before it.
+
+    >>> _day_of_month(23, dt.date(2023, 2, 24), False), _day_of_month(25, dt.date(2023, 2, 24), False)
+    (datetime.date(2023, 2, 23), datetime.date(2023, 1, 25))
+    >>> _day_of_month(25, dt.date(2023, 2, 24), True), _day_of_month(20, dt.date(2023, 12, 24), True)
+    (datetime.date(2023, 2, 25), datetime.date(2024, 1, 20))
+    """
     year, month = issue_date.year, issue_date.month
+    step = 1 if future else -1
     for _ in range(3):
         candidate = _day(year, month, day)
-        if candidate and candidate <= issue_date:
+        if candidate and (candidate >= issue_date if future else candidate <= issue_date):
             return candidate
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        month += step
+        year, month = (year + (month - 1) // 12, (month - 1) % 12 + 1)
     return None
 
 
@@ -173,7 +185,7 @@ def _parse(match: re.Match[str], issue_date: dt.date, future: bool) -> tuple[str
         found, normalized = None, str(issue_date.year + words()["relative_years"][groups["relyearonly"]])
     elif groups["dayonly"]:
         day = chinese_number(groups["dayonly"])
-        found = _day_of_month(day, issue_date) if day else None
+        found = _day_of_month(day, issue_date, future) if day else None
         normalized = found.isoformat() if found else None
     else:
         found, normalized = _month_day(groups, issue_date, future)
