@@ -95,6 +95,21 @@ def officialdom() -> dict[str, list[str]]:
 
 
 @cache
+def _office_words() -> tuple[str, ...]:
+    lexicon = officialdom()
+    return tuple(lexicon["posts"] + lexicon["standalone_posts"])
+
+
+def is_office(post: str) -> bool:
+    """Whether a post names an office (it ends with a post of the lexicon), not a role or a trade.
+
+    >>> is_office("俄罗斯总统"), is_office("财政部部长"), is_office("专家"), is_office("司机")
+    (True, True, False, False)
+    """
+    return post.endswith(_office_words())
+
+
+@cache
 def _body_lexicon() -> tuple[frozenset[str], tuple[str, ...]]:
     lexicon = officialdom()
     return frozenset(lexicon["central_bodies"]), tuple(lexicon["bodies"])
