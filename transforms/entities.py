@@ -35,6 +35,8 @@ CONTAINERS = frozenset({"DOCUMENT", "QUOTE", "EVENT"})
 PROPAGATED = frozenset({"PERSON", "ORG", "GOV", "LOC"})
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2,3}")
 _NAME_TAGS = frozenset({"nr", "nrt", "nrfg"})  # the tokenizer's tags of personal names
+# The labels of model mentions that give way to a lexicon mention covering them (`_lexicon_over_parts`).
+_GIVING_WAY = {"POSITION": frozenset({"GOV", "POSITION"}), "LOC": frozenset({"PERSON"})}
 _TITLE_MARKS = frozenset("《》“”")
 
 
@@ -210,7 +212,7 @@ def _atomic(
     """Non-overlapping PERSON/POSITION/GOV/ORG/LOC/DATE/TIME mentions: dates, then model, then lexicons;
     and the characters they cover (1 in the bytearray).
 
-    Posts are made whole first (`_posts_over_parts`, `_joined_posts`): in bulletins the body is part
+    Posts are made whole first (`_lexicon_over_parts`, `_joined_posts`): in bulletins the body is part
     of the post (`市人大常委会主任`, `中共中央总书记`).
     """
     dated = [
@@ -223,7 +225,7 @@ def _atomic(
         if s in boundaries and e in boundaries
     ]
     posts = [m for m in lexical if m.label == "POSITION"]
-    modeled = _joined_posts(text, _posts_over_parts(modeled, posts), posts)
+    modeled = _joined_posts(text, _lexicon_over_parts(modeled, lexical), posts)
     taken = _occupied(len(text), dated)  # dates never overlap one another
     chosen = list(dated)
     for mention in modeled + lexical:
@@ -341,32 +343,40 @@ def _conjunctions(words: dict[str, list]) -> list[tuple[int, int]]:
         found.append((words["start"][index], words["end"][index]))
 
 
-def _posts_over_parts(modeled: list[Mention], posts: list[Mention]) -> list[Mention]:
-    """`modeled` (in text order) with each lexicon post in place of the model GOV/POSITION mentions it
-    covers, when they are several (`市人大常委会` + `主任`) or one shorter than the post (`领导` in
-    `市领导`).
+def _lexicon_over_parts(modeled: list[Mention], lexical: list[Mention]) -> list[Mention]:
+    """`modeled` (in text order) with each lexicon mention in place of the model mentions it covers, when
+    they are several or one shorter, all of labels that give way to it (`_GIVING_WAY`): a post over the
+    body and post it is made of (`市人大常委会` + `主任`, `领导` in `市领导`), a place over a person
+    inside it (`尤尼斯` in `汗尤尼斯`).
 
     >>> parts = [Mention(0, 1, "GOV", "市", "model"), Mention(1, 3, "POSITION", "领导", "model")]
-    >>> _posts_over_parts(parts[1:], [Mention(0, 3, "POSITION", "市领导", "lexicon")])
+    >>> _lexicon_over_parts(parts[1:], [Mention(0, 3, "POSITION", "市领导", "lexicon")])
     [Mention(start=0, end=3, label='POSITION', normalized='市领导', method='lexicon')]
+    >>> place = Mention(0, 4, "LOC", "汗尤尼斯", "lexicon")
+    >>> _lexicon_over_parts([Mention(1, 4, "PERSON", "尤尼斯", "model")], [place])
+    [Mention(start=0, end=4, label='LOC', normalized='汗尤尼斯', method='lexicon')]
     """
-    if not posts:
+    if not lexical:
         return modeled
     starts, ends = [m.start for m in modeled], [m.end for m in modeled]  # in order, no overlaps
     parts_of = [
-        (post, modeled[bisect_right(ends, post.start) : bisect_left(starts, post.end)]) for post in posts
+        (found, modeled[bisect_right(ends, found.start) : bisect_left(starts, found.end)])
+        for found in lexical
     ]
     replacing = [
-        (post, parts)
-        for post, parts in parts_of
+        (found, parts)
+        for found, parts in parts_of
         if parts
-        and (len(parts) > 1 or parts[0].end - parts[0].start < post.end - post.start)
-        and all(m.label in ("GOV", "POSITION") and post.start <= m.start and m.end <= post.end for m in parts)
+        and (len(parts) > 1 or parts[0].end - parts[0].start < found.end - found.start)
+        and all(
+            m.label in _GIVING_WAY[found.label] and found.start <= m.start and m.end <= found.end
+            for m in parts
+        )
     ]
     if not replacing:
         return modeled
     replaced = {part for _, parts in replacing for part in parts}
-    return [m for m in modeled if m not in replaced] + [post for post, _ in replacing]
+    return [m for m in modeled if m not in replaced] + [found for found, _ in replacing]
 
 
 def _joined_posts(text: str, modeled: list[Mention], posts: list[Mention]) -> list[Mention]:
