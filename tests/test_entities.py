@@ -144,6 +144,7 @@ ALPHABET = "市委书记李国胜讲话摆向阳主持出席商丘河南省人�
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=ALPHABET, max_size=80))
 @example(" 南")  # the model tagged the blank with the character as a PERSON
+@example("  》")  # the model tagged the blanks with the mark as a DOCUMENT
 def test_any_text_keeps_offsets_and_overlaps(text: str) -> None:
     _check_invariants(text, _extract(text))
 

@@ -87,6 +87,7 @@ def extract(
     if spans is None:
         trained = ner.model()
         spans = ner.find_spans(text, model_tokens(tokens, trained), trained)
+    spans = _clean_spans(text, spans)
     containers = _containers(text, [s for s in spans if s[2] == "DOCUMENT"])
     atomic, taken = _atomic(text, [s for s in spans if s[2] != "DOCUMENT"], words, boundaries, issue_date)
     if containers:
@@ -238,8 +239,8 @@ def _atomic(
 
 def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]) -> list[Mention]:
     """The model's spans as mentions, but for those holding a title mark or inside a set phrase (no
-    entity starts or ends inside one), and persons that start or end inside a word of the user
-    dictionary (`乡村振兴` holds no person 村振兴). The lexicons correct the model's label: a news publisher
+    entity starts or ends inside one), and those that cut a numeral or, for persons, a word of the user
+    dictionary (`_cuts_word`). The lexicons correct the model's label: a news publisher
     (央视网, 商丘日报) is an ORG, an armed force or organization of the lexicon (乌军, 哈马斯: the model
     called them persons) has the lexicon's label, an ORG or LOC the lexicon knows as a body (中国人民银行)
     is a GOV, and a place the gazetteer knows (顿涅茨克, 尼日尔) a LOC. A LOC is cut at
@@ -251,14 +252,10 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
     usable = []
     for start, end, label in spans:
         surface = text[start:end]
-        if surface[0].isspace() or surface[-1].isspace():  # the model may tag a blank at an edge
-            start, end = _trimmed(text, start, end)
-            surface = text[start:end]
         if (
-            not surface
-            or not _TITLE_MARKS.isdisjoint(surface)
+            not _TITLE_MARKS.isdisjoint(surface)
             or (phrases is not None and phrases.find(1, start, end) >= 0)
-            or (label == "PERSON" and (_inside_unit(words, start) or _inside_unit(words, end)))
+            or _cuts_word(words, start, end, label)
         ):
             continue
         if normalize.is_publisher(surface):
@@ -284,20 +281,39 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
     return usable
 
 
-def _inside_unit(words: dict[str, list], position: int) -> bool:
-    """Whether `position` falls strictly inside a token that is a word of the user dictionary.
+def _cuts_word(words: dict[str, list], start: int, end: int, label: str) -> bool:
+    """Whether a span starts or ends inside a word that no entity cuts: a numeral (全国政协十 of
+    十四届), and for a person a word of the user dictionary (村振兴 of 乡村振兴).
 
-    >>> words = {"start": [0, 2], "end": [2, 6], "token": ["推进", "乡村振兴"]}
-    >>> _inside_unit(words, 3), _inside_unit(words, 2), _inside_unit(words, 1)
-    (True, False, False)
+    >>> words = {"start": [0, 2, 6], "end": [2, 6, 9], "token": ["推进", "乡村振兴", "十四届"]}
+    >>> words["pos"] = ["v", "nz", "m"]
+    >>> _cuts_word(words, 3, 6, "PERSON"), _cuts_word(words, 3, 6, "ORG"), _cuts_word(words, 2, 7, "ORG")
+    (True, False, True)
     """
     starts = words.get("start", [])
-    index = bisect_right(starts, position) - 1
-    return (
-        index >= 0
-        and starts[index] < position < words["end"][index]
-        and words["token"][index] in user_dictionary()
-    )
+    for edge in (start, end):
+        index = bisect_right(starts, edge) - 1
+        if not (index >= 0 and starts[index] < edge < words["end"][index]):
+            continue
+        if words["pos"][index] == "m" or (label == "PERSON" and words["token"][index] in user_dictionary()):
+            return True
+    return False
+
+
+def _clean_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The model's spans without the blanks at their edges (the model may tag one), and none that is
+    empty then.
+
+    >>> _clean_spans(" 南  》", [(0, 2, "PERSON"), (2, 5, "DOCUMENT"), (3, 4, "LOC")])
+    [(1, 2, 'PERSON'), (4, 5, 'DOCUMENT')]
+    """
+    kept = []
+    for start, end, label in spans:
+        if text[start].isspace() or text[end - 1].isspace():
+            start, end = _trimmed(text, start, end)
+        if start < end:
+            kept.append((start, end, label))
+    return kept
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
