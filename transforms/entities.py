@@ -38,6 +38,7 @@ _NAME_TAGS = frozenset({"nr", "nrt", "nrfg"})  # the tokenizer's tags of persona
 # The labels of model mentions that give way to a lexicon mention covering them (`_lexicon_over_parts`).
 _GIVING_WAY = {"POSITION": frozenset({"GOV", "POSITION"}), "LOC": frozenset({"PERSON"})}
 _TITLE_MARKS = frozenset("《》“”")
+_WORD = re.compile(r"[^\W_]")
 
 
 class Mention(NamedTuple):
@@ -238,25 +239,18 @@ def _atomic(
 
 
 def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]) -> list[Mention]:
-    """The model's spans as mentions, but for those holding a title mark or inside a set phrase (no
-    entity starts or ends inside one), and those that cut a numeral or, for persons, a word of the user
-    dictionary (`_cuts_word`). The lexicons correct the model's label: a news publisher
-    (央视网, 商丘日报) is an ORG, an armed force or organization of the lexicon (乌军, 哈马斯: the model
-    called them persons) has the lexicon's label, an ORG or LOC the lexicon knows as a body (中国人民银行)
-    is a GOV, and a place the gazetteer knows (顿涅茨克, 尼日尔) a LOC. A LOC is cut at
-    the conjunctions it holds (tokens tagged c): no place name holds one (呼和浩特 is one token), so
-    `新加坡和马来西亚` is two places."""
-    found = gazetteer.find_set_phrases(text)
-    phrases = _occupied(len(text), found) if found else None
+    """The model's spans as mentions, but for those holding a title mark and those that cut a numeral
+    or, for persons, a word of the user dictionary (`_cuts_word`). The lexicons correct the model's
+    label: a news publisher (央视网, 商丘日报) is an ORG, an armed force or organization of the lexicon
+    (乌军, 哈马斯: the model called them persons) has the lexicon's label, an ORG or LOC the lexicon
+    knows as a body (中国人民银行) is a GOV, and a place the gazetteer knows (顿涅茨克, 尼日尔) a LOC. A
+    LOC is cut at the conjunctions it holds (tokens tagged c): no place name holds one (呼和浩特 is one
+    token), so `新加坡和马来西亚` is two places."""
     conjunctions: list[tuple[int, int]] | None = None  # found when a place might hold one
     usable = []
     for start, end, label in spans:
         surface = text[start:end]
-        if (
-            not _TITLE_MARKS.isdisjoint(surface)
-            or (phrases is not None and phrases.find(1, start, end) >= 0)
-            or _cuts_word(words, start, end, label)
-        ):
+        if not _TITLE_MARKS.isdisjoint(surface) or _cuts_word(words, start, end, label):
             continue
         if normalize.is_publisher(surface):
             label = "ORG"
@@ -301,17 +295,20 @@ def _cuts_word(words: dict[str, list], start: int, end: int, label: str) -> bool
 
 
 def _clean_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The model's spans without the blanks at their edges (the model may tag one), and none that is
-    empty then.
+    """The model's spans without the blanks at their edges (the model may tag one), and none left
+    without a letter, digit or character (a lone 》) or overlapping a set phrase (no entity starts or
+    ends inside one: 崇德向善 holds no person 崇德, 党和国家事业 is no document).
 
     >>> _clean_spans(" 南  》", [(0, 2, "PERSON"), (2, 5, "DOCUMENT"), (3, 4, "LOC")])
-    [(1, 2, 'PERSON'), (4, 5, 'DOCUMENT')]
+    [(1, 2, 'PERSON')]
     """
+    found = gazetteer.find_set_phrases(text)
+    phrases = _occupied(len(text), found) if found else None
     kept = []
     for start, end, label in spans:
         if text[start].isspace() or text[end - 1].isspace():
             start, end = _trimmed(text, start, end)
-        if start < end:
+        if _WORD.search(text, start, end) and (phrases is None or phrases.find(1, start, end) < 0):
             kept.append((start, end, label))
     return kept
 
