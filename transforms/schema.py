@@ -119,7 +119,12 @@ TOKENS = _table(
     _field("start", pa.int32(), "Start offset in articles.text.", False),
     _field("end", pa.int32(), "End offset (exclusive) in articles.text.", False),
     _field("token", pa.string(), "The word.", False),
-    _field("pos", _CATEGORY, "Part-of-speech tag (jieba tag set).", False),
+    _field(
+        "pos",
+        _CATEGORY,
+        "Part-of-speech tag (jieba tag set; the user dictionary's tags and corrections win).",
+        False,
+    ),
 )
 
 MENTIONS = _table(
