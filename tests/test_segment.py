@@ -88,9 +88,10 @@ def test_every_user_dictionary_word_is_one_word_with_its_tag() -> None:
 
 
 def test_every_corrected_word_is_cut_whole_with_another_tag_and_comes_out_corrected() -> None:
-    jieba = tagger().jieba
-    stale = {word: jieba.tag(word) for word, tag in corrected_tags().items() if len(jieba.tag(word)) != 1}
-    stale |= {word: tag for word, tag in corrected_tags().items() if jieba.tag(word)[0][1] == tag}
+    alone = {word: tagger().jieba.tag(word) for word in corrected_tags()}
+    stale = {
+        word: tags for word, tags in alone.items() if len(tags) != 1 or tags[0][1] == corrected_tags()[word]
+    }
     assert stale == {}
     wrong = {
         word: tags for word, tag in corrected_tags().items() if (tags := tagger()(word)) != ([word], [tag])

@@ -14,8 +14,7 @@ Then a word tagged as a personal name right after a post is a PERSON (`俄罗斯
 list after a post (`市领导张家明、王全周、…`) is completed from the surname table, and every PERSON,
 ORG, GOV or LOC recognized once is tagged at all its other occurrences. PERSON, POSITION, GOV, ORG,
 LOC, DATE and TIME mentions never overlap one another; DOCUMENT, QUOTE and EVENT mentions may contain
-them. `method` says which source found a mention: pattern, model,
-lexicon, list or propagation.
+them. `method` says which source found a mention: pattern, model, lexicon, list or propagation.
 """
 
 from __future__ import annotations

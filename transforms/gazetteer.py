@@ -23,9 +23,6 @@ Found = tuple[int, int, str, str]
 
 _TITLE = re.compile(r"《([^《》\n]{1,80})》|“([^“”\n]{1,60})”")
 _CLAUSE_END = "，。；：、！？“”《》（）()\n"
-_EVENT_TRIGGERS = re.compile(
-    r".*(?:召开|举行|举办|出席|参加|列席|主持|开展|启动|组织|召集|主办|承办|已由|经由|根据|提请|审议|在|于|了|的)"
-)
 
 
 def _resource(name: str) -> str:
@@ -308,6 +305,12 @@ def event_pattern() -> re.Pattern[str]:
     )
 
 
+@cache
+def _name_openers() -> re.Pattern[str]:
+    """Everything up to the last word in a clause that opens an event's name (召开, 根据, 在 …)."""
+    return re.compile(f".*{_alternation(events()['name_openers'])}")
+
+
 def find_events(text: str) -> list[Found]:
     """Named meetings and campaigns (EVENT): the clause words before the meeting word, after the last
     verb that opens a name (召开, 出席, 在 …), when they are not generic.
@@ -325,7 +328,7 @@ def find_events(text: str) -> list[Found]:
         start = match.start()
         while start > 0 and start > match.start() - 40 and text[start - 1] not in _CLAUSE_END:
             start -= 1
-        opened = _EVENT_TRIGGERS.match(text, start, match.start())
+        opened = _name_openers().match(text, start, match.start())
         start = opened.end() if opened else start
         name = text[start : match.start()]
         shortest = lexicon["min_name"] if match.group("meeting") else lexicon["min_campaign_name"]
