@@ -158,9 +158,10 @@ def test_propagation_tags_other_occurrences_on_word_boundaries() -> None:
 
 def test_a_list_of_names_is_completed_from_surnames() -> None:
     text = "市领导张家明、王全周、罗军出席"
-    boundaries = {0, 3, 6, 7, 10, 11, 13, 15}
+    words = tokenize(text, split_sentences(text)).data
+    boundaries = TokenEdges(words["start"], words["end"])
     atomic = [Mention(3, 6, "PERSON", "张家明", "model")]
-    found = _complete_lists(text, atomic, boundaries, _occupied(len(text), atomic))
+    found = _complete_lists(text, atomic, words, boundaries, _occupied(len(text), atomic))
     assert [(text[m.start : m.end], m.method) for m in found] == [
         ("张家明", "model"),
         ("王全周", "list"),

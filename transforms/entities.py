@@ -28,12 +28,14 @@ from typing import NamedTuple
 
 from transforms import dates, gazetteer, ner, normalize, roles
 from transforms.records import Columns
-from transforms.tokens import user_dictionary
+from transforms.tokens import tagger, user_dictionary
 
 CONTAINERS = frozenset({"DOCUMENT", "QUOTE", "EVENT"})
 PROPAGATED = frozenset({"PERSON", "ORG", "GOV", "LOC"})
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2,3}")
 _NAME_TAGS = frozenset({"nr", "nrt", "nrfg"})  # the tokenizer's tags of personal names
+_COMMON_TAGS = frozenset({"n", "v", "vn", "a", "an", "ad", "d"})  # its tags of common words (文化 n)
+_COMMON_COUNT = 1000  # a word counted this often in the tokenizer's dictionary is a common word (文化 34,860)
 # The labels of model mentions that give way to a lexicon mention covering them (`_lexicon_over_parts`).
 _GIVING_WAY = {"POSITION": frozenset({"GOV", "POSITION"}), "LOC": frozenset({"PERSON"})}
 _TITLE_MARKS = frozenset("《》“”")
@@ -92,7 +94,7 @@ def extract(
     atomic, taken = _atomic(text, [s for s in spans if s[2] != "DOCUMENT"], words, boundaries, issue_date)
     if containers:
         atomic, taken = _uncut(atomic, taken, containers)
-    atomic = _complete_lists(text, _names_after_posts(text, atomic, words, taken), boundaries, taken)
+    atomic = _complete_lists(text, _names_after_posts(text, atomic, words, taken), words, boundaries, taken)
     atomic = _propagate(text, _one_label_per_name(text, atomic), boundaries, taken)
     atomic = _outside_titles(atomic, containers, gazetteer.find_citations(text))
     found = sorted(atomic + containers)
@@ -462,10 +464,11 @@ def _outside_titles(
 
 
 def _complete_lists(
-    text: str, atomic: list[Mention], boundaries: Container[int], taken: bytearray
+    text: str, atomic: list[Mention], words: dict[str, list], boundaries: Container[int], taken: bytearray
 ) -> list[Mention]:
     """Names missed in a list of names (`张家明、王全周、罗军出席`): a 2–3 character word right after
-    or before the `、` next to a PERSON, starting with a surname, on word boundaries.
+    or before the `、` next to a PERSON, starting with a surname, on word boundaries, and not one common
+    word (`晋商文化、古建筑`: 文 is a surname, 文化 no name).
 
     `taken` marks the characters mentions cover; the names found are marked in it too.
     """
@@ -490,6 +493,7 @@ def _complete_lists(
                 and _LIST_ITEM.fullmatch(word)
                 and (word[:1] in surnames or word[:2] in surnames)
                 and taken.find(1, start, end) < 0
+                and not _one_common_word(words, start, end)
             ):
                 taken[start:end] = b"\x01" * (end - start)
                 name = Mention(start, end, "PERSON", word, "list")
@@ -526,6 +530,27 @@ def _names_after_posts(
             taken[start:end] = b"\x01" * (end - start)
             found.append(Mention(start, end, "PERSON", text[start:end], "list"))
     return found
+
+
+def _one_common_word(words: dict[str, list], start: int, end: int) -> bool:
+    """Whether `start`–`end` is one token, a frequent word of the tokenizer's dictionary (`_COMMON_COUNT`)
+    tagged as a common word (`_COMMON_TAGS`). The tags alone do not tell: the dictionary holds rare
+    names as nouns (关向应 n, 12), and an unknown name gets any tag (何报翔 v).
+
+    >>> words = {"start": [0, 2, 4], "end": [2, 4, 7], "pos": ["nr", "n", "n"]}
+    >>> words["token"] = ["晋商", "文化", "关向应"]
+    >>> [_one_common_word(words, start, end) for start, end in ((2, 4), (0, 2), (0, 4), (4, 7))]
+    [True, False, False, False]
+    """
+    starts = words.get("start", [])
+    index = bisect_left(starts, start)
+    return (
+        index < len(starts)
+        and starts[index] == start
+        and words["end"][index] == end
+        and words["pos"][index] in _COMMON_TAGS
+        and tagger().frequency(words["token"][index]) >= _COMMON_COUNT
+    )
 
 
 def _one_label_per_name(text: str, atomic: list[Mention]) -> list[Mention]:

@@ -77,6 +77,17 @@ class Tagger:
         words = self.jieba.cut(text)
         return words, self.tags(text, words)
 
+    def frequency(self, word: str) -> int:
+        """How often the dictionary counts `word` (the user dictionary's count for its words), 0 if absent.
+
+        rjieba does not expose the count; ``suggest_freq`` of a word the dictionary holds is its count,
+        or one more when rounding its probability back loses nothing.
+
+        >>> tagger().frequency("摆向阳") // 10, tagger().frequency("何报翔")
+        (500, 0)
+        """
+        return self.jieba.suggest_freq(word) if self.jieba.has_word(word) else 0
+
     def tags(self, text: str, words: list[str]) -> list[str]:
         """The tag of each of `words`, words of `text` as rjieba cuts it.
 
