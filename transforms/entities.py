@@ -34,11 +34,16 @@ CONTAINERS = frozenset({"DOCUMENT", "QUOTE", "EVENT"})
 PROPAGATED = frozenset({"PERSON", "ORG", "GOV", "LOC"})
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2,3}")
 _NAME_TAGS = frozenset({"nr", "nrt", "nrfg"})  # the tokenizer's tags of personal names
-_COMMON_TAGS = frozenset({"n", "v", "vn", "a", "an", "ad", "d"})  # its tags of common words (文化 n)
-_COMMON_COUNT = 1000  # a word counted this often in the tokenizer's dictionary is a common word (文化 34,860)
+_COMMON_TAGS = frozenset({"n", "v", "vn", "a", "an", "ad", "d", "j"})  # its tags of common words (文化 n)
+# How often the tokenizer's dictionary counts a common word before it can be no name (文化 34,860; the
+# name 程志 261) and no entity in a list of sectors (民生 453).
+_NAME_COUNT = 1000
+_ITEM_COUNT = 100
 # The labels of model mentions that give way to a lexicon mention covering them (`_lexicon_over_parts`).
 _GIVING_WAY = {"POSITION": frozenset({"GOV", "POSITION"}), "LOC": frozenset({"PERSON"})}
 _TITLE_MARKS = frozenset("《》“”")
+_LISTED_LABELS = frozenset({"ORG", "LOC"})  # model labels a list of sectors gets wrong
+_ITEM_ENDS = frozenset("、，,。；;：:！？\n “”《》（）()等和及与")
 _WORD = re.compile(r"[^\W_]")
 
 
@@ -240,8 +245,9 @@ def _atomic(
 
 
 def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]) -> list[Mention]:
-    """The model's spans as mentions, but for those holding a title mark and those that cut a numeral
-    or, for persons, a word of the user dictionary (`_cuts_word`). The lexicons correct the model's
+    """The model's spans as mentions, but for those holding a title mark, those that cut a numeral or,
+    for persons, a word of the user dictionary (`_cuts_word`), and organizations and places that are
+    common words in a list of sectors (`_common_list_item`). The lexicons correct the model's
     label: a news publisher (央视网, 商丘日报) is an ORG, an armed force or organization of the lexicon
     (乌军, 哈马斯: the model called them persons) has the lexicon's label, an ORG or LOC the lexicon
     knows as a body (中国人民银行) is a GOV, and a place the gazetteer knows (顿涅茨克, 尼日尔) a LOC. A
@@ -252,6 +258,8 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
     for start, end, label in spans:
         surface = text[start:end]
         if not _TITLE_MARKS.isdisjoint(surface) or _cuts_word(words, start, end, label):
+            continue
+        if label in _LISTED_LABELS and _common_list_item(text, start, end, spans, words):
             continue
         if normalize.is_publisher(surface):
             label = "ORG"
@@ -274,6 +282,41 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
             surface = gazetteer.normalize_place(surface)
         usable.append(Mention(start, end, label, surface, "model"))
     return usable
+
+
+def _common_list_item(
+    text: str, start: int, end: int, spans: list[tuple[int, int, str]], words: dict[str, list]
+) -> bool:
+    """Whether a span is made of common words (`_common_words`) listed with `、` among items that
+    hold no span: a list of sectors (`铁路、公路、水路、民航`, `能源、交通、水利等`), not of entities.
+
+    >>> from transforms.segment import split_sentences, tokenize
+    >>> text = "能源、交通、水利等"
+    >>> words = tokenize(text, split_sentences(text)).data
+    >>> _common_list_item(text, 3, 5, [(3, 5, "ORG")], words)
+    True
+    >>> _common_list_item(text, 3, 5, [(3, 5, "ORG"), (6, 8, "ORG")], words)
+    False
+    """
+    before = start > 0 and text[start - 1] == "、"
+    after = text[end : end + 1] == "、"
+    if not (before or after) or end - start < 2 or not _common_words(words, start, end, _ITEM_COUNT):
+        return False
+    items = []
+    if before:
+        first = start - 1
+        while first > 0 and text[first - 1] not in _ITEM_ENDS:
+            first -= 1
+        items.append((first, start - 1))
+    if after:
+        last = end + 1
+        while last < len(text) and text[last] not in _ITEM_ENDS:
+            last += 1
+        items.append((end + 1, last))
+    listed = [(first, last) for first, last in items if first < last]
+    return len(listed) == len(items) and not any(
+        first < span_end and span_start < last for first, last in listed for span_start, span_end, _ in spans
+    )
 
 
 def _cuts_word(words: dict[str, list], start: int, end: int, label: str) -> bool:
@@ -493,7 +536,7 @@ def _complete_lists(
                 and _LIST_ITEM.fullmatch(word)
                 and (word[:1] in surnames or word[:2] in surnames)
                 and taken.find(1, start, end) < 0
-                and not _one_common_word(words, start, end)
+                and not _common_words(words, start, end, _NAME_COUNT)
             ):
                 taken[start:end] = b"\x01" * (end - start)
                 name = Mention(start, end, "PERSON", word, "list")
@@ -532,25 +575,23 @@ def _names_after_posts(
     return found
 
 
-def _one_common_word(words: dict[str, list], start: int, end: int) -> bool:
-    """Whether `start`–`end` is one token, a frequent word of the tokenizer's dictionary (`_COMMON_COUNT`)
-    tagged as a common word (`_COMMON_TAGS`). The tags alone do not tell: the dictionary holds rare
-    names as nouns (关向应 n, 12), and an unknown name gets any tag (何报翔 v).
+def _common_words(words: dict[str, list], start: int, end: int, count: int) -> bool:
+    """Whether `start`–`end` is made of whole tokens, each a word of the tokenizer's dictionary tagged as
+    a common word (`_COMMON_TAGS`) and counted there at least `count` times. The tags alone do not tell:
+    the dictionary holds rare names as nouns (关向应 n, 12), and an unknown name gets any tag (何报翔 v).
 
     >>> words = {"start": [0, 2, 4], "end": [2, 4, 7], "pos": ["nr", "n", "n"]}
     >>> words["token"] = ["晋商", "文化", "关向应"]
-    >>> [_one_common_word(words, start, end) for start, end in ((2, 4), (0, 2), (0, 4), (4, 7))]
-    [True, False, False, False]
+    >>> [_common_words(words, start, end, 1000) for start, end in ((2, 4), (0, 2), (0, 4), (4, 7), (3, 4))]
+    [True, False, False, False, False]
     """
-    starts = words.get("start", [])
-    index = bisect_left(starts, start)
-    return (
-        index < len(starts)
-        and starts[index] == start
-        and words["end"][index] == end
-        and words["pos"][index] in _COMMON_TAGS
-        and tagger().frequency(words["token"][index]) >= _COMMON_COUNT
-    )
+    starts, ends = words.get("start", []), words.get("end", [])
+    first = bisect_left(starts, start)
+    last = bisect_left(ends, end, first)
+    if first == len(starts) or starts[first] != start or last == len(ends) or ends[last] != end:
+        return False
+    tags, tokens, counted = words["pos"], words["token"], tagger().frequency
+    return all(tags[i] in _COMMON_TAGS and counted(tokens[i]) >= count for i in range(first, last + 1))
 
 
 def _one_label_per_name(text: str, atomic: list[Mention]) -> list[Mention]:
