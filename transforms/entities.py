@@ -339,9 +339,10 @@ def _cuts_word(words: dict[str, list], start: int, end: int, label: str) -> bool
 
 
 def _clean_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The model's spans without the blanks at their edges (the model may tag one), and none left
-    without a letter, digit or character (a lone 》) or overlapping a set phrase (no entity starts or
-    ends inside one: 崇德向善 holds no person 崇德, 党和国家事业 is no document).
+    """The model's spans without the blanks at their edges (the model may tag one) and with the brackets
+    they open closed (`_closed`), and none left without a letter, digit or character (a lone 》) or
+    overlapping a set phrase (no entity starts or ends inside one: 崇德向善 holds no person 崇德,
+    党和国家事业 is no document).
 
     >>> _clean_spans(" 南  》", [(0, 2, "PERSON"), (2, 5, "DOCUMENT"), (3, 4, "LOC")])
     [(1, 2, 'PERSON')]
@@ -352,9 +353,24 @@ def _clean_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int
     for start, end, label in spans:
         if text[start].isspace() or text[end - 1].isspace():
             start, end = _trimmed(text, start, end)
+        end = _closed(text, start, end)
         if _WORD.search(text, start, end) and (phrases is None or phrases.find(1, start, end) < 0):
             kept.append((start, end, label))
     return kept
+
+
+def _closed(text: str, start: int, end: int) -> int:
+    """The end of a span that opens a bracket it does not close, moved past the closing bracket right
+    after it (`党校（行政学院` + `）`).
+
+    >>> _closed("党校（行政学院）工作", 0, 7), _closed("党校（行政学院）工作", 0, 2)
+    (8, 2)
+    """
+    surface = text[start:end]
+    for opening, closing in ("（）", "()"):
+        if surface.count(opening) > surface.count(closing) and text[end : end + 1] == closing:
+            return end + 1
+    return end
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
