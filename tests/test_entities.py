@@ -73,7 +73,7 @@ def test_mention_cases(case: dict) -> None:
 @pytest.mark.parametrize("case", _cases("entities_negative.json"), ids=lambda case: case["note"])
 def test_negative_cases(case: dict) -> None:
     found = _mentions(_extract(case["input"]))
-    assert [m for m in found if m[1] in case["labels"]] == case["expected"]
+    assert [list(m) for m in found if m[1] in case["labels"]] == case["expected"]
 
 
 def test_seed_persons_are_exactly_the_sixteen_officials(seed: Entities) -> None:
