@@ -43,6 +43,7 @@ _ITEM_COUNT = 100
 _GIVING_WAY = {"POSITION": frozenset({"GOV", "POSITION"}), "LOC": frozenset({"PERSON"})}
 _TITLE_MARKS = frozenset("《》“”")
 _LISTED_LABELS = frozenset({"ORG", "LOC"})  # model labels a list of sectors gets wrong
+_PAIRED_LABELS = frozenset({"LOC", "ORG", "GOV"})  # model labels a pair of countries (中马两国) gets
 _ITEM_ENDS = frozenset("、，,。；;：:！？\n “”《》（）()等和及与")
 _WORD = re.compile(r"[^\W_]")
 
@@ -247,7 +248,8 @@ def _atomic(
 def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]) -> list[Mention]:
     """The model's spans as mentions, but for those holding a title mark, those that cut a numeral or,
     for persons, a word of the user dictionary (`_cuts_word`), and organizations and places that are
-    common words in a list of sectors (`_common_list_item`). The lexicons correct the model's
+    common words in a list of sectors (`_common_list_item`). A pair of countries named by one character
+    each (`中马两国`) is two places, as People's Daily labels them. The lexicons correct the model's
     label: a news publisher (央视网, 商丘日报) is an ORG, an armed force or organization of the lexicon
     (乌军, 哈马斯: the model called them persons) has the lexicon's label, an ORG or LOC the lexicon
     knows as a body (中国人民银行) is a GOV, and a place the gazetteer knows (顿涅茨克, 尼日尔) a LOC. A
@@ -260,6 +262,9 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
         if not _TITLE_MARKS.isdisjoint(surface) or _cuts_word(words, start, end, label):
             continue
         if label in _LISTED_LABELS and _common_list_item(text, start, end, spans, words):
+            continue
+        if label in _PAIRED_LABELS and gazetteer.is_country_pair(text, start, end):
+            usable += [Mention(first, first + 1, "LOC", text[first], "model") for first in (start, start + 1)]
             continue
         if normalize.is_publisher(surface):
             label = "ORG"

@@ -205,6 +205,22 @@ def normalize_place(text: str) -> str:
     return full + text[position:]
 
 
+@cache
+def _pair_pattern() -> re.Pattern[str]:
+    pairs = json.loads(_resource("places_pairs.json"))
+    return re.compile(f"[{pairs['first']}][{pairs['second']}](?={_alternation(pairs['cues'])})")
+
+
+def is_country_pair(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` names two countries by one character each, before a word of their
+    relations (resources/places_pairs.json): `中马两国`, `中澳关系`, not `中东和平` or `中华民族`.
+
+    >>> [is_country_pair(text, 0, 2) for text in ("中马两国", "中澳关系", "中东和平", "中华人民共和国")]
+    [True, True, False, False]
+    """
+    return end - start == 2 and _pair_pattern().match(text, start) is not None
+
+
 def find_places(text: str) -> list[Found]:
     """LOC candidates: the division names of the gazetteer, normalized.
 
