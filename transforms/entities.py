@@ -263,6 +263,8 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
             continue
         if label in _LISTED_LABELS and _common_list_item(text, start, end, spans, words):
             continue
+        if label == "POSITION" and surface in gazetteer.actions()[1]:  # 赵乐际主持会议: no post 主持
+            continue
         if label in _PAIRED_LABELS and gazetteer.is_country_pair(text, start, end):
             usable += [Mention(first, first + 1, "LOC", text[first], "model") for first in (start, start + 1)]
             continue
