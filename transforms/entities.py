@@ -44,6 +44,7 @@ _GIVING_WAY = {"POSITION": frozenset({"GOV", "POSITION"}), "LOC": frozenset({"PE
 _TITLE_MARKS = frozenset("《》“”")
 _LISTED_LABELS = frozenset({"ORG", "LOC"})  # model labels a list of sectors gets wrong
 _PAIRED_LABELS = frozenset({"LOC", "ORG", "GOV"})  # model labels a pair of countries (中马两国) gets
+_CLOSING = {"）": "（", ")": "("}  # closing bracket → opening
 _ITEM_ENDS = frozenset("、，,。；;：:！？\n “”《》（）()等和及与")
 _WORD = re.compile(r"[^\W_]")
 
@@ -265,7 +266,7 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
             continue
         if label == "POSITION" and surface in gazetteer.actions()[1]:  # 赵乐际主持会议: no post 主持
             continue
-        if label in _PAIRED_LABELS and gazetteer.is_country_pair(text, start, end):
+        if end - start == 2 and label in _PAIRED_LABELS and gazetteer.is_country_pair(text, start, end):
             usable += [Mention(first, first + 1, "LOC", text[first], "model") for first in (start, start + 1)]
             continue
         if normalize.is_publisher(surface):
@@ -373,11 +374,11 @@ def _closed(text: str, start: int, end: int) -> int:
     >>> _closed("党校（行政学院）工作", 0, 7), _closed("党校（行政学院）工作", 0, 2)
     (8, 2)
     """
+    closing = text[end : end + 1]
+    if closing not in _CLOSING:
+        return end
     surface = text[start:end]
-    for opening, closing in ("（）", "()"):
-        if surface.count(opening) > surface.count(closing) and text[end : end + 1] == closing:
-            return end + 1
-    return end
+    return end + 1 if surface.count(_CLOSING[closing]) > surface.count(closing) else end
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
