@@ -42,8 +42,8 @@ _ITEM_COUNT = 100
 # The labels of model mentions that give way to a lexicon mention covering them (`_lexicon_over_parts`).
 _GIVING_WAY = {"POSITION": frozenset({"GOV", "POSITION"}), "LOC": frozenset({"PERSON"})}
 _TITLE_MARKS = frozenset("《》“”")
-_LISTED_LABELS = frozenset({"ORG", "LOC"})  # model labels a list of sectors gets wrong
-_PAIRED_LABELS = frozenset({"LOC", "ORG", "GOV"})  # model labels a pair of countries (中马两国) gets
+_LISTED_LABELS = frozenset({"ORG", "LOC"})  # labels the model gives an item of a list of sectors (民航)
+_PAIRED_LABELS = frozenset({"LOC", "ORG", "GOV"})  # labels it gives a pair of countries as one span (中马)
 _CLOSING = {"）": "（", ")": "("}  # closing bracket → opening
 _ITEM_ENDS = frozenset("、，,。；;：:！？\n “”《》（）()等和及与")
 _WORD = re.compile(r"[^\W_]")
