@@ -239,9 +239,7 @@ def _atomic(
     taken = _occupied(len(text), dated)  # dates never overlap one another
     chosen = list(dated)
     for mention in modeled + lexical:
-        start, end = mention.start, mention.end
-        if taken.find(1, start, end) < 0:
-            taken[start:end] = b"\x01" * (end - start)
+        if _claim(taken, mention.start, mention.end):
             chosen.append(mention)
     return chosen, taken
 
@@ -559,10 +557,9 @@ def _complete_lists(
                 and end in boundaries
                 and _LIST_ITEM.fullmatch(word)
                 and (word[:1] in surnames or word[:2] in surnames)
-                and taken.find(1, start, end) < 0
                 and not _common_words(words, start, end, _NAME_COUNT)
+                and _claim(taken, start, end)
             ):
-                taken[start:end] = b"\x01" * (end - start)
                 name = Mention(start, end, "PERSON", word, "list")
                 found.append(name)
                 pending.append(name)
@@ -593,8 +590,7 @@ def _names_after_posts(
         if index == len(starts) or starts[index] != post.end or tags[index] not in _NAME_TAGS:
             continue
         start, end = starts[index], ends[index]
-        if end - start > 1 and taken.find(1, start, end) < 0:
-            taken[start:end] = b"\x01" * (end - start)
+        if end - start > 1 and _claim(taken, start, end):
             found.append(Mention(start, end, "PERSON", text[start:end], "list"))
     return found
 
@@ -665,11 +661,23 @@ def _propagate(
         start = text.find(surface)
         while start >= 0:
             end = start + len(surface)
-            if taken.find(1, start, end) < 0 and start in boundaries and end in boundaries:
-                taken[start:end] = b"\x01" * len(surface)
+            if start in boundaries and end in boundaries and _claim(taken, start, end):
                 added.append(Mention(start, end, first.label, first.normalized, "propagation"))
             start = text.find(surface, end)
     return atomic + added
+
+
+def _claim(taken: bytearray, start: int, end: int) -> bool:
+    """Mark `start`–`end` in `taken` if none of its characters is marked yet; whether it was free.
+
+    >>> taken = bytearray(4)
+    >>> _claim(taken, 0, 2), _claim(taken, 1, 3), _claim(taken, 2, 4), bytes(taken)
+    (True, False, True, b'\\x01\\x01\\x01\\x01')
+    """
+    if taken.find(1, start, end) >= 0:
+        return False
+    taken[start:end] = b"\x01" * (end - start)
+    return True
 
 
 def _occupied(length: int, spans: Iterable[Mention | tuple[int, int]]) -> bytearray:
