@@ -207,13 +207,7 @@ def link_duplicates(warehouse: str, run_id: str, since: dt.date | None = None) -
     """
     wh = Warehouse(warehouse)
     columns = ["article_id", "issue_date", "minhash", "duplicate_of"]
-    start = None if since is None else month_of(since - WINDOW)
-    parts = [
-        wh.read_unit("articles", m, columns) for m in wh.months("articles") if start is None or m >= start
-    ]
-    articles = pa.concat_tables(
-        [p for p in parts if p is not None] or [TABLES["articles"].empty_table().select(columns)]
-    )
+    articles = wh.read_table("articles", columns, None if since is None else month_of(since - WINDOW))
     rows = sorted(
         zip(
             articles.column("issue_date").to_pylist(),

@@ -130,15 +130,19 @@ class Warehouse:
         names = (p.rstrip("/").rsplit("/", 1)[-1] for p in self.fs.ls(folder, detail=False))
         return sorted(n[len(prefix) :] for n in names if n.startswith(prefix))
 
-    def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:
-        """Every unit of a table (every run file for `runs`), empty with the right schema if none."""
+    def read_table(
+        self, table: str, columns: list[str] | None = None, first_month: str | None = None
+    ) -> pa.Table:
+        """Every unit of a table (every run file for `runs`), or those from `first_month` (``2024-03``)
+        on; empty with the right schema if none."""
         schema = TABLES[table]
         if table == "runs":
             folder = f"{self.root}/runs"
             paths = sorted(self.fs.glob(f"{folder}/run-*.parquet")) if self.fs.exists(folder) else []
             parts = [self._read(p, schema, columns) for p in paths]
         else:
-            parts = [self.read_unit(table, m, columns) for m in self.months(table)]
+            months = [m for m in self.months(table) if first_month is None or m >= first_month]
+            parts = [self.read_unit(table, m, columns) for m in months]
         parts = [p for p in parts if p is not None]
         if not parts:
             empty = schema.empty_table()
