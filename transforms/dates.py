@@ -28,6 +28,8 @@ _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"
 _NUM = r"(?:\d{1,2}|[〇零一二三四五六七八九十两]{1,3})"
 _YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
 _RANGE = re.compile(r"\s*[至到~～—–－-]\s*")  # between the start and the end of a range
+_CLAUSE_MARK = re.compile(r"[，。；！？：、,;!?:\n]")  # a future cue in the clause before a date counts
+_CUE_REACH = 6  # characters before a date searched for a future cue in its clause
 
 
 @cache
@@ -219,19 +221,26 @@ def _month_day(groups: dict, issue_date: dt.date, future: bool) -> tuple[dt.date
 
 
 def _future_cue(text: str, start: int, end: int) -> bool:
-    """Whether the words around an expression say it lies ahead (将于12月1日, 12月1日将).
+    """Whether the words around an expression say it lies ahead: a cue right before it (将于12月1日) or
+    right after it (12月1日将), or 将 a few characters before it in its clause (将出席10月20日举行的).
 
     >>> _future_cue("将于12月1日召开", 2, 7), _future_cue("12月1日召开", 0, 5)
     (True, False)
+    >>> _future_cue("韩正将出席10月20日举行的典礼", 5, 11), _future_cue("将，出席10月20日", 4, 10)
+    (True, False)
     """
-    before, after = _future_cues()
-    return text[max(0, start - 4) : start].endswith(before) or text.startswith(after, end)
+    before, after, in_clause = _future_cues()
+    if text[max(0, start - 4) : start].endswith(before) or text.startswith(after, end):
+        return True
+    clause = _CLAUSE_MARK.split(text[max(0, start - _CUE_REACH) : start])[-1]
+    return any(cue in clause for cue in in_clause)
 
 
 @cache
-def _future_cues() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The words that put a date ahead when written right before it, and right after it."""
-    return tuple(words()["future_before"]), tuple(words()["future_after"])
+def _future_cues() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The words that put a date ahead when written right before it, right after it, and a few characters
+    before it in its clause."""
+    return tuple(words()["future_before"]), tuple(words()["future_after"]), tuple(words()["future_in_clause"])
 
 
 def find_dates(text: str, issue_date: dt.date) -> list[DateMention]:
