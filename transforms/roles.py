@@ -10,8 +10,9 @@ Read from the mentions of one article, sentence by sentence:
 - the action is every action word (resources/lexicon_actions.tsv) between the list and the end of
   the clause, before any other name (`…周树群出席。`, `王全周对…进行了安排部署`);
 - the event is the first meeting (an EVENT named by a meeting word) of the sentence, else the last
-  one before it; the date is the first DATE or TIME of the sentence that names a day, else the last
-  one before it, else the issue date.
+  one before it; the date is the first day a DATE or TIME of the sentence names before the action
+  (`…将于9月22日出席`), else the last day named before the sentence that is not after the issue date
+  (a later one is a plan or a deadline: `自2024年5月1日起施行`), else the issue date.
 """
 
 from __future__ import annotations
@@ -68,8 +69,6 @@ def find_roles(
         _, first, last = sentences[number]
         inside = atomic[bisect_left(starts, first) : bisect_left(starts, last)]
         event = _nearest(meetings, first, last, lambda m: m.start)
-        dated_at = _nearest(dated, first, last, lambda pair: pair[0])
-        day = dated_at[1] if dated_at else issue_date
         for run in _runs(text, inside):
             for member in run:
                 surface = text[member.person.start : member.person.end]
@@ -77,7 +76,9 @@ def find_roles(
                     known.setdefault(surface, (member.positions, member.organization))
                 else:
                     member.positions, member.organization = known.get(surface, ([], None))
-            for action in _actions(text, run[-1].person.end, last, inside):
+            actions = _actions(text, run[-1].person.end, last, inside)
+            day = _role_day(dated, first, actions[0][0], issue_date) if actions else issue_date
+            for _, action in actions:
                 rows += [(number, member, action, event.normalized if event else None, day) for member in run]
     return _columns(text, rows)
 
@@ -100,6 +101,27 @@ def _nearest(items: list, first: int, last: int, start_of: Callable) -> Any:
             return item
         before = item
     return before
+
+
+def _role_day(dated: list[tuple[int, dt.date]], first: int, acted: int, issue_date: dt.date) -> dt.date:
+    """The day of a role whose sentence starts at `first` and whose action is written at `acted`, from the
+    (offset, day) of the dates of the article: the first of the sentence before the action, else the last
+    before the sentence that is not after `issue_date`, else `issue_date`.
+
+    >>> days = [(0, dt.date(2024, 4, 2)), (20, dt.date(2024, 5, 1)), (45, dt.date(2024, 4, 5))]
+    >>> issue = dt.date(2024, 4, 3)
+    >>> _role_day(days, 40, 50, issue), _role_day(days, 40, 44, issue), _role_day(days[1:], 40, 44, issue)
+    (datetime.date(2024, 4, 5), datetime.date(2024, 4, 2), datetime.date(2024, 4, 3))
+    """
+    carried = issue_date
+    for start, day in dated:
+        if start >= acted:
+            break
+        if start >= first:
+            return day
+        if day <= issue_date:
+            carried = day
+    return carried
 
 
 def _runs(text: str, inside: list[Found]) -> list[list[Member]]:
@@ -141,13 +163,17 @@ def _member(text: str, inside: list[Found], index: int) -> Member:
     return Member(person, positions, organization, first)
 
 
-def _actions(text: str, start: int, last: int, inside: list[Found]) -> list[str]:
-    """Action words from `start` to the end of the clause, stopping at the next name."""
+def _actions(text: str, start: int, last: int, inside: list[Found]) -> list[tuple[int, str]]:
+    """(offset, action) of the action words from `start` to the end of the clause, stopping at the next
+    name; an action recorded once, where it is first written."""
     clause_end = _CLAUSE_END.search(text, start, last)
     end = clause_end.start() if clause_end else last
     end = next((m.start for m in inside if m.label == "PERSON" and start <= m.start < end), end)
     pattern, recorded = gazetteer.actions()
-    return list(dict.fromkeys(recorded[m.group()] for m in pattern.finditer(text, start, end)))
+    first: dict[str, int] = {}
+    for match in pattern.finditer(text, start, end):
+        first.setdefault(recorded[match.group()], match.start())
+    return [(offset, action) for action, offset in first.items()]
 
 
 def _columns(text: str, rows: list[tuple]) -> Columns:
