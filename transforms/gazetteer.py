@@ -327,16 +327,34 @@ def _name_openers() -> re.Pattern[str]:
     return re.compile(f".*{_alternation(events()['name_openers'])}")
 
 
+@cache
+def _generic_opener() -> re.Pattern[str]:
+    """A word that opens a reference to a meeting rather than its name (此次, 系列 …)."""
+    return re.compile(_alternation(events()["generic_openers"]))
+
+
+@cache
+def _meeting_joiner() -> re.Pattern[str]:
+    """A word joining two meetings (和, 及 …)."""
+    return re.compile(_alternation(events()["meeting_joiners"]))
+
+
 def find_events(text: str) -> list[Found]:
     """Named meetings and campaigns (EVENT): the clause words before the meeting word, after the last
-    verb that opens a name (召开, 出席, 在 …), when they are not generic.
+    verb that opens a name (召开, 出席, 在 …), after a meeting joined to this one (…会议和…) and after
+    the generic words that refer to a meeting (此次, 本届 …), unless nothing but a meeting word is left.
 
     >>> find_events("10月8日下午，全市深化全国文明城市创建工作推进会召开。会议强调")
     [(8, 25, 'EVENT', '全市深化全国文明城市创建工作推进会')]
+    >>> [name for *_, name in find_events("出席东亚合作领导人会议和第17届东亚峰会")]
+    ['东亚合作领导人会议', '第17届东亚峰会']
+    >>> [name for *_, name in find_events("预祝此次中非合作论坛北京峰会取得成功，本次论坛年会")]
+    ['中非合作论坛', '中非合作论坛北京峰会']
     """
     lexicon = events()
-    openers = tuple(lexicon["generic_openers"])
+    meetings = set(lexicon["meetings"])
     found = []
+    previous_end = -1
     for match in event_pattern().finditer(text):
         if match.group("quoted"):
             found.append((match.start(), match.end(), "EVENT", match.group()))
@@ -346,9 +364,15 @@ def find_events(text: str) -> list[Found]:
             start -= 1
         opened = _name_openers().match(text, start, match.start())
         start = opened.end() if opened else start
+        joined = _meeting_joiner().match(text, previous_end) if start < previous_end < match.start() else None
+        start = joined.end() if joined else start
+        previous_end = match.end()
+        opened_at = start
+        while generic := _generic_opener().match(text, start, match.start()):
+            start = generic.end()
         name = text[start : match.start()]
         shortest = lexicon["min_name"] if match.group("meeting") else lexicon["min_campaign_name"]
-        if len(name) >= shortest and not name.startswith(openers):
+        if len(name) >= shortest and not (start > opened_at and name in meetings):
             found.append((start, match.end(), "EVENT", text[start : match.end()]))
     return found
 
