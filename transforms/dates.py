@@ -254,6 +254,8 @@ def find_dates(text: str, issue_date: dt.date) -> list[DateMention]:
     found: list[DateMention] = []
     for match in _expression().finditer(text):
         start, end = match.span()
+        if match.group("relday") and _figurative(text, start, end):
+            continue
         parsed = _parse(match, issue_date, _future_cue(text, start, end))
         if parsed and found and _ends_range_too_early(text, found[-1], start, parsed[2]):
             # The end of a range never comes before its start: the next such day on or after it.
@@ -262,6 +264,24 @@ def find_dates(text: str, issue_date: dt.date) -> list[DateMention]:
             label, normalized, day = parsed
             found.append(DateMention(start, end, match.group(), label, normalized, day))
     return found
+
+
+@cache
+def _figurative_phrases() -> re.Pattern[str]:
+    return re.compile(_either(words()["figurative"]))
+
+
+def _figurative(text: str, start: int, end: int) -> bool:
+    """Whether the relative day at text[start:end] is part of a set phrase that names no day.
+
+    >>> _figurative("开创更加美好的明天", 7, 9), _figurative("相信明天的峰会", 2, 4)
+    (True, False)
+    """
+    reach = max(map(len, words()["figurative"]))
+    return any(
+        phrase.start() <= start and end <= phrase.end()
+        for phrase in _figurative_phrases().finditer(text, max(0, start - reach), end + reach)
+    )
 
 
 def _ends_range_too_early(text: str, previous: DateMention, start: int, day: dt.date | None) -> bool:
