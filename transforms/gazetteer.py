@@ -394,6 +394,13 @@ def actions() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 @cache
+def action_links() -> dict[str, tuple[str, ...]]:
+    """Joiners and takers of action words, and nouns that start with one (lexicon_action_links.json)."""
+    lexicon = json.loads(_resource("lexicon_action_links.json"))
+    return {key: tuple(value) for key, value in lexicon.items() if not key.startswith("_")}
+
+
+@cache
 def _set_phrases() -> re.Pattern[str]:
     return _scanner(_lines("lexicon_set_phrases.txt"))
 

@@ -8,7 +8,8 @@ Read from the mentions of one article, sentence by sentence:
   name before it (`市领导张家明、王全周、…`), and a person named without posts keeps those stated
   earlier in the article;
 - the action is every action word (resources/lexicon_actions.tsv) between the list and the end of
-  the clause, before any other name (`…周树群出席。`, `王全周对…进行了安排部署`);
+  the clause, before any other name (`…周树群出席。`, `王全周对…进行了安排部署`), chained to the one
+  before it (resources/lexicon_action_links.json: `出席会议并讲话`, but `参加会见` is one action, 参加);
 - the event is the first meeting (an EVENT named by a meeting word) of the sentence, else the last
   one before it; the date is the first day a DATE or TIME of the sentence names before the action
   (`…将于9月22日出席`), else the last day named before the sentence that is not after the issue date
@@ -165,15 +166,42 @@ def _member(text: str, inside: list[Found], index: int) -> Member:
 
 def _actions(text: str, start: int, last: int, inside: list[Found]) -> list[tuple[int, str]]:
     """(offset, action) of the action words from `start` to the end of the clause, stopping at the next
-    name; an action recorded once, where it is first written."""
+    name, each chained to the one before (`_chained`); an action recorded once, where it is first written.
+
+    >>> [action for _, action in _actions("张三参加会见并讲话，指出", 2, 12, [])]
+    ['参加', '讲话']
+    >>> [action for _, action in _actions("张三听取工作介绍，主持召开座谈会", 2, 16, [])]
+    ['听取']
+    """
     clause_end = _CLAUSE_END.search(text, start, last)
     end = clause_end.start() if clause_end else last
     end = next((m.start for m in inside if m.label == "PERSON" and start <= m.start < end), end)
     pattern, recorded = gazetteer.actions()
+    nouns = gazetteer.action_links()["nouns"]
     first: dict[str, int] = {}
+    previous: tuple[int, str] | None = None  # (end, action) of the last action word counted
     for match in pattern.finditer(text, start, end):
-        first.setdefault(recorded[match.group()], match.start())
+        action = recorded[match.group()]
+        if text.startswith(nouns, match.start()) or (
+            previous and not _chained(text[previous[0] : match.start()], previous[1])
+        ):
+            continue
+        first.setdefault(action, match.start())
+        previous = (match.end(), action)
     return [(offset, action) for action, offset in first.items()]
+
+
+def _chained(gap: str, previous: str) -> bool:
+    """Whether an action word after `gap` (the text since the `previous` action counted) is an action
+    of its own: joined to it (并, 时 …), or right after one that does not take an activity as object.
+
+    >>> _chained("并", "出席"), _chained("", "发表重要讲话"), _chained("", "参加"), _chained("场馆", "听取")
+    (True, True, False, False)
+    """
+    links = gazetteer.action_links()
+    if not gap:
+        return previous not in links["takers"]
+    return any(joiner in gap for joiner in links["joiners"])
 
 
 def _columns(text: str, rows: list[tuple]) -> Columns:
