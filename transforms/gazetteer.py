@@ -342,14 +342,15 @@ def _meeting_joiner() -> re.Pattern[str]:
 def find_events(text: str) -> list[Found]:
     """Named meetings and campaigns (EVENT): the clause words before the meeting word, after the last
     verb that opens a name (召开, 出席, 在 …), after a meeting joined to this one (…会议和…) and after
-    the generic words that refer to a meeting (此次, 本届 …), unless nothing but a meeting word is left.
+    the generic words that refer to a meeting (此次, 本届 …), unless nothing but a meeting word is left;
+    the longest name where several start together.
 
     >>> find_events("10月8日下午，全市深化全国文明城市创建工作推进会召开。会议强调")
     [(8, 25, 'EVENT', '全市深化全国文明城市创建工作推进会')]
     >>> [name for *_, name in find_events("出席东亚合作领导人会议和第17届东亚峰会")]
     ['东亚合作领导人会议', '第17届东亚峰会']
     >>> [name for *_, name in find_events("预祝此次中非合作论坛北京峰会取得成功，本次论坛年会")]
-    ['中非合作论坛', '中非合作论坛北京峰会']
+    ['中非合作论坛北京峰会']
     """
     lexicon = events()
     meetings = set(lexicon["meetings"])
@@ -373,6 +374,8 @@ def find_events(text: str) -> list[Found]:
         name = text[start : match.start()]
         shortest = lexicon["min_name"] if match.group("meeting") else lexicon["min_campaign_name"]
         if len(name) >= shortest and not (start > opened_at and name in meetings):
+            if found and found[-1][0] == start:  # a longer name of the same event (论坛 → 论坛北京峰会)
+                del found[-1]
             found.append((start, match.end(), "EVENT", text[start : match.end()]))
     return found
 
