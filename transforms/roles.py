@@ -195,7 +195,7 @@ def _chained(gap: str, previous: str) -> bool:
     """Whether an action word after `gap` (the text since the `previous` action counted) is an action
     of its own: joined to it (并, 时 …), or right after one that does not take an activity as object.
 
-    >>> _chained("并", "出席"), _chained("", "发表重要讲话"), _chained("", "参加"), _chained("场馆", "听取")
+    >>> _chained("并", "出席"), _chained("", "讲话"), _chained("", "参加"), _chained("场馆", "听取")
     (True, True, False, False)
     """
     links = gazetteer.action_links()
