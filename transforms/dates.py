@@ -267,8 +267,10 @@ def find_dates(text: str, issue_date: dt.date) -> list[DateMention]:
 
 
 @cache
-def _figurative_phrases() -> re.Pattern[str]:
-    return re.compile(_either(words()["figurative"]))
+def _figurative_phrases() -> tuple[re.Pattern[str], int]:
+    """The figurative phrases as one pattern, and the length of the longest."""
+    phrases = words()["figurative"]
+    return re.compile(_either(phrases)), max(map(len, phrases))
 
 
 def _figurative(text: str, start: int, end: int) -> bool:
@@ -277,10 +279,10 @@ def _figurative(text: str, start: int, end: int) -> bool:
     >>> _figurative("开创更加美好的明天", 7, 9), _figurative("相信明天的峰会", 2, 4)
     (True, False)
     """
-    reach = max(map(len, words()["figurative"]))
+    pattern, reach = _figurative_phrases()
     return any(
         phrase.start() <= start and end <= phrase.end()
-        for phrase in _figurative_phrases().finditer(text, max(0, start - reach), end + reach)
+        for phrase in pattern.finditer(text, max(0, start - reach), end + reach)
     )
 
 
