@@ -23,6 +23,13 @@ Found = tuple[int, int, str, str]
 
 _TITLE = re.compile(r"《([^《》\n]{1,80})》|“([^“”\n]{1,60})”")
 _CLAUSE_END = "，。；：、！？“”《》（）()\n"
+_NAME_REACH = 40
+"""Characters before a meeting or campaign word that its name may take at most."""
+_NAME_UNIT = re.compile(
+    r"(?:“[^“”\n]{1,30}”|《[^《》\n]{1,30}》|（[^（）\n年月日时]{1,12}）|\([^()\n年月日时]{1,12}\))\Z"
+)
+"""A quotation, title or bracket inside a name (“三北”, 《湿地公约》, （敦煌）, （10+1）); a bracket that
+holds a date (今天（6月19日）) is none."""
 
 
 def _resource(name: str) -> str:
@@ -339,11 +346,59 @@ def _meeting_joiner() -> re.Pattern[str]:
     return re.compile(_alternation(events()["meeting_joiners"]))
 
 
+@cache
+def _ordinal_after_joiner() -> re.Pattern[str]:
+    """Everything up to the last joiner followed by an ordinal (和第): a new name starts there."""
+    return re.compile(f".*{_alternation(events()['meeting_joiners'])}(?=第)")
+
+
+def _name_start(text: str, end: int) -> int:
+    """Where the name of the event whose meeting or campaign word starts at `end` starts: after the last
+    word opening a name (召开, 在 …) in the clause, which may hold quotations, titles and brackets, and
+    after a meeting joined to the name by 和 and its ordinal (…张荣恭和第三届…峰会).
+
+    >>> text = "出席第三届“一带一路”国际合作高峰论坛"
+    >>> text[_name_start(text, 16):]
+    '第三届“一带一路”国际合作高峰论坛'
+    >>> text = "今天（6月19日）版权生态合作大会"
+    >>> text[_name_start(text, 15):]
+    '版权生态合作大会'
+    >>> text = "会见张荣恭和第三届海峡两岸中华文化峰会"
+    >>> text[_name_start(text, 17):]
+    '第三届海峡两岸中华文化峰会'
+    """
+    start = _clause_name_start(text, end)
+    ordinal = _ordinal_after_joiner().match(text, start, end)
+    return ordinal.end() if ordinal else start
+
+
+def _clause_name_start(text: str, end: int) -> int:
+    """`_name_start` before ordinals: back through the clause and the quotations, titles and brackets
+    (`_NAME_UNIT`) in it, to the last name opener. A quotation followed by a joiner is another item
+    (“四下基层”与主题教育), and a bracket right after an opener qualifies a word the name does not hold
+    (组织（APEC）工商咨询理事会)."""
+    floor = max(0, end - _NAME_REACH)
+    start, bracket_end = end, None
+    while True:
+        part = start
+        while part > floor and text[part - 1] not in _CLAUSE_END:
+            part -= 1
+        opened = _name_openers().match(text, part, start)
+        part = opened.end() if opened else part
+        if part == start and bracket_end is not None:
+            return bracket_end
+        unit = None if opened else _NAME_UNIT.search(text, floor, part)
+        if unit is None or _meeting_joiner().match(text, part):
+            return part
+        start, bracket_end = unit.start(), (part if text[unit.start()] in "（(" else None)
+
+
 def find_events(text: str) -> list[Found]:
-    """Named meetings and campaigns (EVENT): the clause words before the meeting word, after the last
-    verb that opens a name (召开, 出席, 在 …), after a meeting joined to this one (…会议和…) and after
-    the generic words that refer to a meeting (此次, 本届 …), unless nothing but a meeting word is left;
-    the longest name where several start together.
+    """Named meetings and campaigns (EVENT): the clause words before the meeting word (with the
+    quotations, titles and brackets among them; `_name_start`), after the last verb that opens a name
+    (召开, 出席, 在 …), after a meeting joined to this one (…会议和…) and after the generic words that
+    refer to a meeting (此次, 本届 …), unless nothing but a meeting word is left; the longest name where
+    several start together.
 
     >>> find_events("10月8日下午，全市深化全国文明城市创建工作推进会召开。会议强调")
     [(8, 25, 'EVENT', '全市深化全国文明城市创建工作推进会')]
@@ -360,11 +415,7 @@ def find_events(text: str) -> list[Found]:
         if match.group("quoted"):
             found.append((match.start(), match.end(), "EVENT", match.group()))
             continue
-        start = match.start()
-        while start > 0 and start > match.start() - 40 and text[start - 1] not in _CLAUSE_END:
-            start -= 1
-        opened = _name_openers().match(text, start, match.start())
-        start = opened.end() if opened else start
+        start = _name_start(text, match.start())
         joined = _meeting_joiner().match(text, previous_end) if start < previous_end < match.start() else None
         start = joined.end() if joined else start
         previous_end = match.end()
