@@ -375,22 +375,20 @@ def _name_start(text: str, end: int) -> int:
 def _clause_name_start(text: str, end: int) -> int:
     """`_name_start` before ordinals: back through the clause and the quotations, titles and brackets
     (`_NAME_UNIT`) in it, to the last name opener. A quotation followed by a joiner is another item
-    (“四下基层”与主题教育), and a bracket right after an opener qualifies a word the name does not hold
-    (组织（APEC）工商咨询理事会)."""
+    (“四下基层”与主题教育)."""
     floor = max(0, end - _NAME_REACH)
-    start, bracket_end = end, None
+    start = end
     while True:
         part = start
         while part > floor and text[part - 1] not in _CLAUSE_END:
             part -= 1
         opened = _name_openers().match(text, part, start)
-        part = opened.end() if opened else part
-        if part == start and bracket_end is not None:
-            return bracket_end
-        unit = None if opened else _NAME_UNIT.search(text, floor, part)
+        if opened:
+            return opened.end()
+        unit = _NAME_UNIT.search(text, floor, part)
         if unit is None or _meeting_joiner().match(text, part):
             return part
-        start, bracket_end = unit.start(), (part if text[unit.start()] in "（(" else None)
+        start = unit.start()
 
 
 def find_events(text: str) -> list[Found]:
