@@ -25,11 +25,15 @@ _TITLE = re.compile(r"《([^《》\n]{1,80})》|“([^“”\n]{1,60})”")
 _CLAUSE_END = "，。；：、！？“”《》（）()\n"
 _NAME_REACH = 40
 """Characters before a meeting or campaign word that its name may take at most."""
+_NAME_END = _CLAUSE_END + " \u3000"  # a blank parts the phrases of a headline: 以学促干 推动学习教育
+_LIST_NUMBER = "[0-9一二三四五六七八九十]{1,3}"
 _NAME_UNIT = re.compile(
-    r"(?:“[^“”\n]{1,30}”|《[^《》\n]{1,30}》|（[^（）\n年月日时]{1,12}）|\([^()\n年月日时]{1,12}\))\Z"
+    f"(?:“[^“”\n]{{1,30}}”|《[^《》\n]{{1,30}}》|[（(](?!{_LIST_NUMBER}[）)])[^（）()\n年月日时]{{1,12}}[）)])\\Z"
 )
 """A quotation, title or bracket inside a name (“三北”, 《湿地公约》, （敦煌）, （10+1）); a bracket that
-holds a date (今天（6月19日）) is none."""
+holds a date (今天（6月19日）) or a list number (（3）) is none."""
+_LIST_MARK = re.compile(r"[0-9]{1,2}[.．](?![0-9])")
+"""The number of an item in a list (3.第七届数字中国建设峰会): no part of a name."""
 
 
 def _resource(name: str) -> str:
@@ -368,7 +372,7 @@ def _name_start(text: str, end: int) -> int:
     '第三届海峡两岸中华文化峰会'
     """
     start = _clause_name_start(text, end)
-    ordinal = _ordinal_after_joiner().match(text, start, end)
+    ordinal = _ordinal_after_joiner().match(text, start, end) or _LIST_MARK.match(text, start, end)
     return ordinal.end() if ordinal else start
 
 
@@ -380,7 +384,7 @@ def _clause_name_start(text: str, end: int) -> int:
     start = end
     while True:
         part = start
-        while part > floor and text[part - 1] not in _CLAUSE_END:
+        while part > floor and text[part - 1] not in _NAME_END:
             part -= 1
         opened = _name_openers().match(text, part, start)
         if opened:
