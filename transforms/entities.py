@@ -245,9 +245,10 @@ def _atomic(
 
 
 def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]) -> list[Mention]:
-    """The model's spans as mentions, but for those holding a title mark, those that cut a numeral or,
-    for persons, a word of the user dictionary (`_cuts_word`), and organizations and places that are
-    common words in a list of sectors (`_common_list_item`). A pair of countries named by one character
+    """The model's spans as mentions, but for common nouns (民航, 暴雪: `gazetteer.common_nouns`), those
+    holding a title mark, those that cut a numeral or, for persons, a word of the user dictionary
+    (`_cuts_word`), and organizations and places that are common words in a list of sectors
+    (`_common_list_item`). A pair of countries named by one character
     each (`中马两国`) is two places, as People's Daily labels them. The lexicons correct the model's
     label: a news publisher (央视网, 商丘日报) is an ORG, an armed force or organization of the lexicon
     (乌军, 哈马斯: the model called them persons) has the lexicon's label, an ORG or LOC the lexicon
@@ -258,6 +259,8 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
     usable = []
     for start, end, label in spans:
         surface = text[start:end]
+        if surface in gazetteer.common_nouns():
+            continue
         if not _TITLE_MARKS.isdisjoint(surface) or _cuts_word(words, start, end, label):
             continue
         if label in _LISTED_LABELS and _common_list_item(text, start, end, spans, words):

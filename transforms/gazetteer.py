@@ -146,6 +146,16 @@ def organizations() -> dict[str, str]:
 
 
 @cache
+def common_nouns() -> frozenset[str]:
+    """Common nouns the tagger takes for names on their own (resources/lexicon_common_nouns.txt).
+
+    >>> "暴雪" in common_nouns(), "国家邮政局" in common_nouns()
+    (True, False)
+    """
+    return frozenset(_lines("lexicon_common_nouns.txt"))
+
+
+@cache
 def post_units() -> tuple[str, ...]:
     """Boards and party units that open a post when written between an organization and the post
     (阿里巴巴集团 + 董事局主席): resources/lexicon_officialdom.json `post_units`."""
