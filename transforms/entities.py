@@ -42,6 +42,8 @@ _ITEM_COUNT = 100
 # The labels of model mentions that give way to a lexicon mention covering them (`_lexicon_over_parts`).
 _GIVING_WAY = {"POSITION": frozenset({"GOV", "POSITION"}), "LOC": frozenset({"PERSON"})}
 _TITLE_MARKS = frozenset("《》“”")
+# No personal name: a bracketed abbreviation (（PPI）), a side of talks and its verb (埃方愿, 德方为).
+_NO_PERSON = re.compile(r"[（(].*|.方[愿为将同与和]")
 _LISTED_LABELS = frozenset({"ORG", "LOC"})  # labels the model gives an item of a list of sectors (民航)
 _PAIRED_LABELS = frozenset({"LOC", "ORG", "GOV"})  # labels it gives a pair of countries as one span (中马)
 _CLOSING = {"）": "（", ")": "("}  # closing bracket → opening
@@ -245,21 +247,21 @@ def _atomic(
 
 
 def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]) -> list[Mention]:
-    """The model's spans as mentions, but for common nouns (民航, 暴雪: `gazetteer.common_nouns`), those
-    holding a title mark, those that cut a numeral or, for persons, a word of the user dictionary
-    (`_cuts_word`), and organizations and places that are common words in a list of sectors
-    (`_common_list_item`). A pair of countries named by one character
-    each (`中马两国`) is two places, as People's Daily labels them. The lexicons correct the model's
-    label: a news publisher (央视网, 商丘日报) is an ORG, an armed force or organization of the lexicon
-    (乌军, 哈马斯: the model called them persons) has the lexicon's label, an ORG or LOC the lexicon
-    knows as a body (中国人民银行) is a GOV, and a place the gazetteer knows (顿涅茨克, 尼日尔) a LOC. A
-    LOC is cut at the conjunctions it holds (tokens tagged c): no place name holds one (呼和浩特 is one
-    token), so `新加坡和马来西亚` is two places."""
+    """The model's spans as mentions, but for common nouns (民航, 暴雪: `gazetteer.common_nouns`), persons
+    that are a bracket or a side of talks (`_NO_PERSON`), those holding a title mark, those that cut a
+    numeral or, for persons, a word of the user dictionary (`_cuts_word`), and organizations and places
+    that are common words in a list of sectors (`_common_list_item`). A pair of countries named by one
+    character each (`中马两国`) is two places, as People's Daily labels them. The lexicons correct the
+    model's label: a news publisher (央视网, 商丘日报) is an ORG, an armed force or organization of the
+    lexicon (乌军, 哈马斯: the model called them persons) has the lexicon's label, an ORG or LOC the
+    lexicon knows as a body (中国人民银行) is a GOV, and a place the gazetteer knows (顿涅茨克, 尼日尔) a
+    LOC. A LOC is cut at the conjunctions it holds (tokens tagged c): no place name holds one (呼和浩特
+    is one token), so `新加坡和马来西亚` is two places."""
     conjunctions: list[tuple[int, int]] | None = None  # found when a place might hold one
     usable = []
     for start, end, label in spans:
         surface = text[start:end]
-        if surface in gazetteer.common_nouns():
+        if surface in gazetteer.common_nouns() or (label == "PERSON" and _NO_PERSON.fullmatch(surface)):
             continue
         if not _TITLE_MARKS.isdisjoint(surface) or _cuts_word(words, start, end, label):
             continue
