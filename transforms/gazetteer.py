@@ -368,8 +368,8 @@ def _ordinal_after_joiner() -> re.Pattern[str]:
 
 def _name_start(text: str, end: int) -> int:
     """Where the name of the event whose meeting or campaign word starts at `end` starts: after the last
-    word opening a name (召开, 在 …) in the clause, which may hold quotations, titles and brackets, and
-    after a meeting joined to the name by 和 and its ordinal (…张荣恭和第三届…峰会).
+    word opening a name (召开, 在 …) in the clause, which may hold quotations, titles and brackets; after
+    a meeting joined to the name by 和 and its ordinal (…张荣恭和第三届…峰会), and after a list number.
 
     >>> text = "出席第三届“一带一路”国际合作高峰论坛"
     >>> text[_name_start(text, 16):]
@@ -382,8 +382,8 @@ def _name_start(text: str, end: int) -> int:
     '第三届海峡两岸中华文化峰会'
     """
     start = _clause_name_start(text, end)
-    ordinal = _ordinal_after_joiner().match(text, start, end) or _LIST_MARK.match(text, start, end)
-    return ordinal.end() if ordinal else start
+    lead = _ordinal_after_joiner().match(text, start, end) or _LIST_MARK.match(text, start, end)
+    return lead.end() if lead else start
 
 
 def _clause_name_start(text: str, end: int) -> int:
