@@ -2,7 +2,7 @@
 
     python -m bench.eval_ner                                   # the suite below, printed
     python -m bench.eval_ner --format cluener|bio|bmes PATH [PATH ...] [--json OUT]
-    python -m bench.eval_ner --store                           # the suite, written to bench/ner_baseline.json
+    python -m bench.eval_ner --store                           # the suite; the best F1 kept as baseline
     python -m bench.eval_ner --speed [--corpus DIR] [--limit N]  # entity stage MB/s on xwlb_daily
     python -m bench.eval_ner --model-speed [--corpus DIR] [--limit N]  # the tagger alone, per article / file
 
@@ -21,6 +21,10 @@ Scoring is exact span and label. Label mapping, dataset → ours:
     bio      (People's Daily) PER → PERSON, LOC → LOC, ORG → ORG; our GOV counts as ORG.
     bmes     (Resume) NAME → PERSON, TITLE → POSITION, ORG → ORG (our GOV counts as ORG); LOC,
              CONT, EDU, PRO and RACE are not scored.
+A POSITION that names its body (`transforms.gazetteer.body_of_post`: 全国人大常委会 + 副委员长, 外交部 +
+发言人) is scored as that body, a GOV, and the office, a POSITION: all three sets annotate the two apart
+(People's Daily the body alone), while our mentions keep the post whole, as bulletins write it and
+issue 5 asks (市人大常委会主任); the body is the organization of the post's roles.
 """
 
 from __future__ import annotations
@@ -140,12 +144,22 @@ def read(fmt: str, path: Path, carve: bool | None = None) -> list[Sentence]:
 
 
 def ours(text: str) -> list[Span]:
-    """This project: the pipeline's tokens, then `transforms.entities.extract`."""
-    from transforms import entities, tokens
+    """This project: the pipeline's tokens, then `transforms.entities.extract`; a post that names its
+    body is scored as the body and the office (see the label mapping above)."""
+    from transforms import entities, gazetteer, tokens
 
     sentences = [(0, 0, len(text))]
     found = entities.extract(text, sentences, tokens.tokenize(text, sentences), ISSUE_DATE).mentions.data
-    return list(zip(found.get("start", []), found.get("end", []), found.get("label", []), strict=True))
+    spans: list[Span] = []
+    for start, end, label in zip(
+        found.get("start", []), found.get("end", []), found.get("label", []), strict=True
+    ):
+        body = gazetteer.body_of_post(text[start:end]) if label == "POSITION" else None
+        if body is None:
+            spans.append((start, end, label))
+        else:
+            spans += [(start, start + len(body), "GOV"), (start + len(body), end, "POSITION")]
+    return spans
 
 
 def tagged_spans(words: Iterable[tuple[str, str]]) -> list[Span]:
@@ -278,13 +292,22 @@ def f1_table(results: dict, system: str = "ours") -> dict[str, dict[str, float]]
     }
 
 
-def stored_figures(results: dict) -> dict:
-    """What bench/ner_baseline.json holds: F1 per dataset and label of every system, sentences scored."""
+def stored_figures(results: dict, before: dict | None = None) -> dict:
+    """What bench/ner_baseline.json holds: F1 per dataset and label of every system, sentences scored.
+    Ours is the better of this run's figure and the one stored `before`, so the gate's bar only rises.
+
+    >>> labels = {"ORG": {"f1": 0.7}, "LOC": {"f1": 0.5}}
+    >>> run = {"set": {"sentences": 9, "systems": {"ours": {"labels": labels}}}}
+    >>> stored_figures(run, {"f1": {"ours": {"set": {"ORG": 0.6, "LOC": 0.6}}}})["f1"]["ours"]
+    {'set': {'ORG': 0.7, 'LOC': 0.6}}
+    """
     systems = next(iter(results.values()))["systems"]
-    return {
-        "sentences": {name: result["sentences"] for name, result in results.items()},
-        "f1": {system: f1_table(results, system) for system in systems},
-    }
+    figures = {system: f1_table(results, system) for system in systems}
+    best = before["f1"]["ours"] if before else {}
+    for dataset, labels in figures["ours"].items():
+        for label, figure in labels.items():
+            labels[label] = max(figure, best.get(dataset, {}).get(label, 0.0))
+    return {"sentences": {name: result["sentences"] for name, result in results.items()}, "f1": figures}
 
 
 # --- speed --------------------------------------------------------------------------------------------
@@ -424,8 +447,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
     if args.store:
+        before = json.loads(BASELINE_FILE.read_text("utf-8")) if BASELINE_FILE.exists() else None
         BASELINE_FILE.write_text(
-            json.dumps(stored_figures(results), ensure_ascii=False, indent=2) + "\n", "utf-8"
+            json.dumps(stored_figures(results, before), ensure_ascii=False, indent=2) + "\n", "utf-8"
         )
 
 

@@ -78,6 +78,18 @@ def test_the_body_named_by_a_post() -> None:
     ]
 
 
+def test_a_central_body_and_a_member_name_their_body_but_a_bare_unit_does_not() -> None:
+    posts = (
+        "全国人大常委会副委员长",
+        "外交部发言人",
+        "全国人大代表",
+        "新华社记者",
+        "纪委书记",
+        "党委宣传部部长",
+    )
+    assert [body_of_post(p) for p in posts] == ["全国人大常委会", "外交部", "全国人大", "新华社", None, None]
+
+
 def _without_lead(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """The pattern without its leading lookahead (which only skips places where no match starts)."""
     return re.compile(pattern.pattern[pattern.pattern.index("(?:") :], pattern.flags)

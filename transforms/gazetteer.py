@@ -487,17 +487,38 @@ def surnames() -> frozenset[str]:
 
 
 @cache
-def _body_at_start() -> re.Pattern[str]:
+def _office() -> re.Pattern[str]:
+    """An office as a post writes it after its body, ``[党组|党委|党工委][常务][副|代]post`` (a post of
+    the lexicon, one that stands alone or a member's: 副委员长, 代表)."""
     lexicon = officialdom()
-    places = _place_names().pattern
-    return re.compile(f"{places}?" + _alternation(lexicon["levels"]) + _alternation(lexicon["bodies"]))
+    offices = _alternation(lexicon["posts"] + lexicon["standalone_posts"] + lexicon["members"])
+    return re.compile(f"(?:党组|党委|党工委)?(?:常务)?(?:副|代)?{offices}")
+
+
+@cache
+def _unnamed_bodies() -> frozenset[str]:
+    """Body words and party units that name no body on their own (纪委, 政府, 党委, 董事会)."""
+    lexicon = officialdom()
+    return frozenset(lexicon["bodies"] + lexicon["post_units"])
 
 
 def body_of_post(post: str) -> str | None:
-    """The body a post names before the post itself, if it does.
+    """The body a post names before its office, if it names one: a party or government body
+    (`is_body`), not a bare body word (纪委书记) nor a unit of an unnamed organization (党委宣传部部长).
+    The shortest such body wins, so the office is whole (全国人大常委会 + 副委员长).
 
     >>> [body_of_post(post) for post in ("市委副书记", "商丘市委书记", "市人大常委会主任", "市长")]
     ['市委', '商丘市委', '市人大常委会', None]
+    >>> [body_of_post(post) for post in ("外交部副部长", "国务院总理", "纪委书记", "党委宣传部部长")]
+    ['外交部', '国务院', None, None]
     """
-    match = _body_at_start().match(post)
-    return match.group() if match and match.end() < len(post) else None
+    for cut in range(2, len(post)):
+        body = post[:cut]
+        if (
+            is_body(body)
+            and body not in _unnamed_bodies()
+            and not body.startswith(post_units())
+            and _office().fullmatch(post, cut)
+        ):
+            return body
+    return None
