@@ -22,7 +22,7 @@ from transforms.normalize import normalize_text, strip_boilerplate, to_simplifie
 from transforms.records import Repair, Repaired
 from transforms.repair import repair_text, replay
 from transforms.repair_annotations import strip_annotations
-from transforms.repair_charlm import MODEL, ORDER, CharLM, char_lm, write_model
+from transforms.repair_charlm import MODEL, ORDER, CharLM, DocumentCache, char_lm, choose, write_model
 from transforms.repair_log import compose, repaired
 
 CASES = Path(__file__).parent / "cases"
@@ -245,3 +245,11 @@ def test_packed_tables_are_compact() -> None:
 def test_a_model_whose_ngram_has_an_unknown_character_is_refused() -> None:
     with pytest.raises(ValueError, match="character table lacks"):
         CharLM.from_bytes(write_model([{"a": 1}, {"ab": 1}, {}, {}]))
+
+
+def test_a_lost_character_is_read_with_the_pairs_of_its_document() -> None:
+    candidates = [bytes((0xE9, 0xAD, last)).decode() for last in range(0x80, 0xC0)]  # 魔 less its last byte
+    left, right = "\n产品介绍：蓝", " 音悦"
+    assert choose(left, candidates, right).char == "魂"
+    document = DocumentCache.of("蓝魔是国内知名的播放器品牌。 蓝魔推出了新款。 \ufffd")
+    assert choose(left, candidates, right, cache=document).char == "魔"

@@ -23,11 +23,20 @@ each such character is read both ways (the likelier reading wins).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from transforms.records import Repair, Repaired
-from transforms.repair_charlm import Item, char_lm, context_after, context_before, fill_lost, plausibility
+from transforms.repair_charlm import (
+    DocumentCache,
+    Item,
+    char_lm,
+    context_after,
+    context_before,
+    fill_lost,
+    plausibility,
+)
 from transforms.repair_codec import LOST, chars_with_lead, chars_with_trail, gbk_char, gbk_code, is_trail
 from transforms.repair_log import repaired
 
@@ -210,18 +219,20 @@ def _more_plausible(text: str, at: int, reading: Reading) -> bool:
     return not decoded or plausibility(decoded) >= plausibility(shown) + PLAUSIBLE_GAIN
 
 
-def _repair_at(text: str, at: int) -> Repair | None:
-    """The repair of the run whose lost lead byte shows as text[at], or None to leave it."""
+def _repair_at(text: str, at: int, document: Callable[[], DocumentCache]) -> Repair | None:
+    """The repair of the run whose lost lead byte shows as text[at], or None to leave it; `document`
+    gives the pairs of the text its lost characters are chosen with."""
     readings = [r for r in _readings(text, at + 1) if _more_plausible(text, at, r)]
     if not readings:
         return None
+    cache = document()
     end = max(r.end for r in readings)
     left, right = context_before(text, at), context_after(text, end)
     lm = char_lm()
     found = lm.score(left + text[at:end] + right, len(left))
     best: tuple[float, str, Reading] | None = None
     for reading in readings:
-        written, guessed = fill_lost(reading.items, left, context_after(text, reading.end))
+        written, guessed = fill_lost(reading.items, left, context_after(text, reading.end), cache=cache)
         gain = lm.score(left + guessed + text[reading.end : end] + right, len(left)) - found
         if best is None or gain > best[0]:
             best = (gain, written, reading)
@@ -248,10 +259,11 @@ def fix_gbk_misalignment(text: str) -> Repaired:
     edits: list[Repair] = []
     position = 0
     rejects_left = REJECTS_ALLOWED[0] + len(text) // REJECTS_ALLOWED[1]
+    document = lru_cache(maxsize=1)(lambda: DocumentCache.of(text))  # only once a run needs it
     for match in _TRIGGER.finditer(text):
         if match.start() < position:
             continue
-        repair = _repair_at(text, match.start())
+        repair = _repair_at(text, match.start(), document)
         if repair is not None:
             edits.append(repair)
             position = repair.offset + len(repair.before)

@@ -29,6 +29,7 @@ from transforms.records import Repair, Repaired
 from transforms.repair_charlm import (
     CONFIDENT,
     LINE_SPAN,
+    DocumentCache,
     Item,
     char_lm,
     context_after,
@@ -339,6 +340,7 @@ def _written(text: str, accepted: list[Accepted], kind: str) -> list[Repair]:
     pieces.append(text[position:])
     written = pieces[1::2]
     lossy = [index for index, a in enumerate(accepted) if a.stretch.lossy]
+    cache = DocumentCache.of("".join(pieces)) if lossy else None
     for _ in range(FILL_ROUNDS):
         changed = False
         for index in lossy:
@@ -348,7 +350,7 @@ def _written(text: str, accepted: list[Accepted], kind: str) -> list[Repair]:
             confident = CONFIDENT if a.right_known else 2 * CONFIDENT
             draft = pieces[2 * index + 1]
             written[index], guessed = fill_lost(
-                a.stretch.items, context_before(before, len(before)), right, confident, draft
+                a.stretch.items, context_before(before, len(before)), right, confident, draft, cache
             )
             changed |= guessed != draft
             pieces[2 * index + 1] = guessed
