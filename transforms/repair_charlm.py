@@ -205,8 +205,7 @@ class CharLM:
 class DocumentCache:
     """How often each pair of symbols occurs in the intact text of the document under repair (model
     form; pairs with U+FFFD, a character not known yet, are left out). A document repeats its own
-    names and habits (。 before a blank, 蓝魔 in a review of a 蓝魔 player), which the model of all
-    news knows less well."""
+    names and words (蓝魔 in a review of a 蓝魔 player), which the model of all news knows less well."""
 
     pairs: Counter[str]
     firsts: Counter[str]

@@ -340,6 +340,7 @@ def _written(text: str, accepted: list[Accepted], kind: str) -> list[Repair]:
     pieces.append(text[position:])
     written = pieces[1::2]
     lossy = [index for index, a in enumerate(accepted) if a.stretch.lossy]
+    # The document's pairs are read with every lost character unknown: a guess never vouches for itself.
     cache = DocumentCache.of("".join(pieces)) if lossy else None
     for _ in range(FILL_ROUNDS):
         changed = False
