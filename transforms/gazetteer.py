@@ -34,6 +34,7 @@ _NAME_UNIT = re.compile(
 holds a date (今天（6月19日）) or a list number (（3）) is none."""
 _LIST_MARK = re.compile(r"[0-9]{1,2}[.．](?![0-9])")
 """The number of an item in a list (3.第七届数字中国建设峰会): no part of a name."""
+_OFFICE_PREFIX = "(?:党组|党委|党工委)?(?:常务)?(?:副|代)?"  # what a post may write before its office
 
 
 def _resource(name: str) -> str:
@@ -277,9 +278,7 @@ def post_pattern() -> re.Pattern[str]:
     body = _alternation(lexicon["levels"]) + _alternation(lexicon["bodies"])
     post = _alternation(lexicon["posts"])
     standalone = _alternation(lexicon["standalone_posts"])
-    return re.compile(
-        f"{lead}(?:{standalone}|(?:{body})?(?:党组|党委|党工委)?(?:常务)?(?:副|代)?{post})(?!会|员会)"
-    )
+    return re.compile(f"{lead}(?:{standalone}|(?:{body})?{_OFFICE_PREFIX}{post})(?!会|员会)")
 
 
 def find_posts(text: str) -> list[Found]:
@@ -492,14 +491,13 @@ def _office() -> re.Pattern[str]:
     the lexicon, one that stands alone or a member's: 副委员长, 代表)."""
     lexicon = officialdom()
     offices = _alternation(lexicon["posts"] + lexicon["standalone_posts"] + lexicon["members"])
-    return re.compile(f"(?:党组|党委|党工委)?(?:常务)?(?:副|代)?{offices}")
+    return re.compile(_OFFICE_PREFIX + offices)
 
 
 @cache
-def _unnamed_bodies() -> frozenset[str]:
-    """Body words and party units that name no body on their own (纪委, 政府, 党委, 董事会)."""
-    lexicon = officialdom()
-    return frozenset(lexicon["bodies"] + lexicon["post_units"])
+def _body_words() -> frozenset[str]:
+    """Body words, which name no body on their own (纪委, 政府)."""
+    return frozenset(officialdom()["bodies"])
 
 
 def body_of_post(post: str) -> str | None:
@@ -516,8 +514,8 @@ def body_of_post(post: str) -> str | None:
         body = post[:cut]
         if (
             is_body(body)
-            and body not in _unnamed_bodies()
-            and not body.startswith(post_units())
+            and body not in _body_words()
+            and not body.startswith(post_units())  # 党委, 党委宣传部: a unit of an unnamed organization
             and _office().fullmatch(post, cut)
         ):
             return body
