@@ -44,6 +44,8 @@ ACCEPT = 8.0
 """Nats the shifted reading must gain over the text as found for the run to be repaired."""
 PLAUSIBLE_GAIN = 1.0
 """Nats of mean log character frequency the decoded characters must gain over those they replace."""
+HEAD = 8
+"""Characters at the start of a run that must read commoner decoded than as shown (`_more_plausible`)."""
 LOOKAHEAD = 6
 """Characters compared each way at an ambiguous ASCII character past the first `MAX_CHOICES`."""
 MAX_CHOICES = 3
@@ -207,16 +209,19 @@ def _decoded(reading: Reading) -> str:
 
 
 def _more_plausible(text: str, at: int, reading: Reading) -> bool:
-    """The characters a reading decodes are clearly commoner than those it replaces: a shifted run
-    turns rare characters, kana and symbols into ordinary text, while shifting clean text
-    (``生活?购物?享受``, where ``?`` stands for a character the source could not encode) does not. A
+    """The characters a reading decodes are clearly commoner than those it replaces, in all and in their
+    first `HEAD`: a shifted run turns rare characters, kana and symbols into ordinary text from its
+    lost byte on, while shifting clean text (``生活?购物?享受``, where ``?`` stands for a character the
+    source could not encode) does not, even where the reading runs on into a shifted run after it. A
     reading that decodes nothing but lost characters (``?钕?``) passes here; it needs all of them
     inferred with confidence later."""
     decoded = _decoded(reading)
     shown = "".join(c for c in text[at : reading.end] if c >= "\x80" and c not in LOST)
     if not shown:
         return False  # ``?`` and one ASCII byte: too little to tell a lost character from a question mark
-    return not decoded or plausibility(decoded) >= plausibility(shown) + PLAUSIBLE_GAIN
+    return not decoded or all(
+        plausibility(decoded[:size]) >= plausibility(shown[:size]) + PLAUSIBLE_GAIN for size in (HEAD, None)
+    )
 
 
 def _repair_at(text: str, at: int, document: Callable[[], DocumentCache]) -> Repair | None:

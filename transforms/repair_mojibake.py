@@ -11,9 +11,10 @@ character language model picks it from its neighbours in the repaired text (U+FF
 sure; see `_written`).
 
 Clean text must stay, so a stretch must decode to CJK text (or, read as Latin-1, to Latin letters:
-``×”`` is not Hebrew); a GBK stretch must also decode to commoner characters than it shows and be
-far likelier to the model, and one of fewer than two CJK characters (``脳`` for ``×``) is repaired
-only beside another repair in its line.
+``×”`` is not Hebrew); a GBK stretch must also stay within the scripts of Chinese news
+(`NEWS_SCRIPTS`: GBK text read out of step spells Arabic and Hangul as UTF-8 here and there), decode
+to commoner characters than it shows and be far likelier to the model, and one of fewer than two CJK
+characters (``脳`` for ``×``) is repaired only beside another repair in its line.
 """
 
 from __future__ import annotations
@@ -117,9 +118,15 @@ def _fill(body: list[ByteItem], lost_values: tuple[int, ...] | None) -> tuple[st
 
 
 def _printable(items: list[Item]) -> bool:
-    """Decoded characters are assigned, visible characters (not controls or unassigned code points)."""
+    """Decoded characters are assigned characters, not controls. Format and private-use characters
+    count: scraped pages carry zero-width joiners (U+200C), and word processors write their symbol-font
+    bullets in the private-use area (U+F0D8).
+
+    >>> _printable(["。", "\\u200c", "\\uf0d8"]), _printable(["。", "\\x07"]), _printable(["\\U000e0080"])
+    (True, False, False)
+    """
     return all(
-        unicodedata.category(c)[0] not in "C" or c in "\t\n\r"
+        unicodedata.category(c) not in ("Cc", "Cn") or c in "\t\n\r"
         for item in items
         if isinstance(item, str)
         for c in item
@@ -228,6 +235,30 @@ def _non_ascii(item: Item) -> bool:
     return not isinstance(item, str) or item >= "\x80"
 
 
+NEWS_SCRIPTS = (
+    ("\u0000", "\u045f"),  # ASCII, Latin-1, Latin Extended, IPA, Greek, Cyrillic
+    ("\u1e00", "\u1eff"),  # Latin Extended Additional
+    ("\u2000", "\u2bff"),  # punctuation, symbols, arrows, shapes
+    ("\u2e80", "\u9fff"),  # CJK radicals, punctuation, kana, bopomofo, ideographs
+    ("\ue000", "\ufaff"),  # private use (symbol-font bullets), compatibility ideographs
+    ("\ufe30", "\ufe4f"),  # CJK compatibility forms
+    ("\uff00", "\ufffd"),  # full-width forms, the replacement character
+    ("\U00020000", "\U0003ffff"),  # ideograph extensions
+)
+"""Ranges of the characters a UTF-8 reading of Chinese news may give. GBK text read out of step also
+decodes as UTF-8 here and there, to the scripts left out (鼗 is the bytes of Arabic ػ, 椋⒒ with a
+private-use character between them those of Hangul)."""
+
+
+def _news_script(item: Item) -> bool:
+    """A decoded character (or a lost one) within `NEWS_SCRIPTS`.
+
+    >>> [_news_script(c) for c in ("上", "×", "β", "\\uf0d8", ("上", "下"), "ػ", "뢻")]
+    [True, True, True, True, True, False, False]
+    """
+    return not isinstance(item, str) or any(low <= item <= high for low, high in NEWS_SCRIPTS)
+
+
 def _latin(item: Item) -> bool:
     """A decoded character of mojibake'd Latin text (é from Ã©), beside CJK."""
     return _wide(item) or "\u00c0" <= item <= "\u024f"  # type: ignore[operator]
@@ -294,7 +325,7 @@ def _accept_gbk_stretch(text: str, stretch: Stretch, alone: bool) -> Accepted | 
     characters (too short to judge, or a two-byte sequence such as ``脳`` for ``×`` that a clean
     character can spell too) only when another repair in its line vouches for it (`alone` false)."""
     start, end, items = stretch.start, stretch.end, stretch.items
-    if (alone and sum(map(_wide, items)) < 2) or not _printable(items):
+    if (alone and sum(map(_wide, items)) < 2) or not _printable(items) or not all(map(_news_script, items)):
         return None
     left, right = context_before(text, start), context_after(text, end)
     right_known = isinstance(items[-1], str) or right[:1].isascii()
