@@ -1,6 +1,6 @@
 """Evidence for decode, repair and normalize, printed as tables (run from the repo root):
 
-    python -m bench.eval_repair [--docs N] [--seed S] [--skip-speed]
+    python -m bench.eval_repair [--chars N] [--seed S] [--skip-speed]
 
 1. real defects: every line of ../shared/eval/artifacts/*.jsonl whose fix is known, repaired exactly (N/M),
    beside the naive one-line fix (``encode(...).decode("utf-8")``) the samples' own attempted_fix used;
@@ -142,9 +142,27 @@ def _naive_mojibake(text: str) -> str:
     return text
 
 
-def synthetic(documents: int, seed: int) -> None:
+def sample_documents(texts: list[str], characters: int, rng: random.Random) -> list[str]:
+    """Documents drawn at random until they hold `characters` characters (or all of them): the same
+    share of each corpus however long its documents (a THUCNews article is a tenth of a bulletin).
+
+    >>> sample_documents(["aaaa", "bb", "cccccc"], 5, random.Random(0))
+    ['bb', 'cccccc']
+    """
+    taken: list[str] = []
+    size = 0
+    for text in rng.sample(texts, len(texts)):
+        if size >= characters:
+            break
+        taken.append(text)
+        size += len(text)
+    return taken
+
+
+def synthetic(characters: int, seed: int) -> None:
     print(
-        f"\n== 2. synthetic corruption of held-out text (character accuracy, {documents} documents a corpus)"
+        f"\n== 2. synthetic corruption of held-out text (character accuracy, documents of {characters:,} "
+        "characters a corpus)"
     )
     header = ("kind", "corpus", "characters", "as is", "repaired", "U+FFFD", "seconds")
     print("  {:18s} {:11s} {:>11s} {:>9s} {:>9s} {:>7s} {:>8s}".format(*header))
@@ -152,7 +170,7 @@ def synthetic(documents: int, seed: int) -> None:
     for kind, corrupt in KINDS.items():
         for corpus, texts in corpora.items():
             rng = random.Random(seed)
-            sample = rng.sample(texts, min(documents, len(texts)))
+            sample = sample_documents(texts, characters, rng)
             total = before = after = lost = 0
             began = time.perf_counter()
             for clean in sample:
@@ -233,13 +251,15 @@ def html_pages(seed: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--docs", type=int, default=40, help="held-out documents per corpus and kind")
+    parser.add_argument(
+        "--chars", type=int, default=360_000, help="held-out characters per corpus and kind (whole documents)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args(argv)
     require_shared()
     real_defects()
-    synthetic(args.docs, args.seed)
+    synthetic(args.chars, args.seed)
     false_positives()
     if not args.skip_speed:
         speed()
