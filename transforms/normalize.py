@@ -147,6 +147,13 @@ def _cjk_pattern() -> re.Pattern[str]:
     return re.compile(f"[{ranges}\U00020000-\U0003ffff]")
 
 
+@cache
+def _cjk_floor() -> str:
+    """The first CJK character of the ranges: a neighbour below it (most are ASCII: ``19:00``) is not
+    matched against the pattern at all."""
+    return min(lo for lo, _ in _table("punct_normalize.json")["cjk_ranges"])
+
+
 _PUNCT = ",;:!?()"
 
 
@@ -155,16 +162,18 @@ _PUNCT_RUN = re.compile(f"[{re.escape(_PUNCT)}]+")
 
 def _touching_runs(text: str) -> dict[int, int]:
     """Maximal runs of ASCII punctuation (start → end) with a CJK character right before or right
-    after them; each run is scanned once, so the time is linear in the text.
+    after them; each run is scanned once, so the time is linear in the text (`_cjk_floor` spares
+    the pattern most neighbours).
 
     >>> _touching_runs("会议(((a ,,b,会")
     {2: 5, 10: 11}
     """
-    cjk = _cjk_pattern()
+    cjk, floor = _cjk_pattern(), _cjk_floor()
     return {
         m.start(): m.end()
         for m in _PUNCT_RUN.finditer(text)
-        if (m.start() and cjk.match(text, m.start() - 1)) or cjk.match(text, m.end())
+        if (m.start() and text[m.start() - 1] >= floor and cjk.match(text, m.start() - 1))
+        or (text[m.end() : m.end() + 1] >= floor and cjk.match(text, m.end()))
     }
 
 

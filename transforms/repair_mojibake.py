@@ -406,6 +406,8 @@ def _two_byte_stretches(text: str, vouched: set[int], found: list[Stretch]) -> l
     >>> [(s.start, s.items) for s in _two_byte_stretches("3648脳2736\\n脳", {0}, [])]
     [(4, ['×'])]
     """
+    if not vouched:
+        return []  # most texts: nothing accepted, no line to look in
     lines = text.split("\n")
     starts = [0, *accumulate(len(line) + 1 for line in lines)]
     taken = bytearray(len(text))
