@@ -165,8 +165,8 @@ def post_units() -> tuple[str, ...]:
 
 @cache
 def divisions() -> dict[str, str]:
-    """Every place name, full or short, → its full name: Chinese divisions with their province's
-    (商丘 → 河南省商丘市), then countries and foreign places (沙特 → 沙特阿拉伯).
+    """Every place name, full or short, → its full name: Chinese divisions above county level with
+    their province's (商丘 → 河南省商丘市), then countries and foreign places (沙特 → 沙特阿拉伯).
 
     A short name shared by a province and a prefecture (吉林, 海南) is read as the province.
 
@@ -174,16 +174,27 @@ def divisions() -> dict[str, str]:
     ('河南省商丘市', '沙特阿拉伯', '巴黎')
     """
     rows = [line.split("\t") for line in _lines("places_divisions.tsv")]
+    rows = [(name, short, parents) for name, short, parents, code in rows if _above_county(code)]
     full: dict[str, str] = {}
-    for name, short, province in rows:
-        full[name] = full[short] = province + name if province else name
-    for name, short, province in rows:
-        if not province:
+    for name, short, parents in rows:
+        full[name] = full[short] = parents + name
+    for name, short, parents in rows:
+        if not parents:
             full[short] = name
     for name, short in (line.split("\t") for line in _lines("places_world.tsv")):
         full.setdefault(name, name)
         full.setdefault(short, name)
     return full
+
+
+def _above_county(code: str) -> bool:
+    """Whether a division code is a province's, a prefecture's or a county's that a province governs
+    directly (济源市 419001: its third and fourth digits are 90).
+
+    >>> [_above_county(code) for code in ("410000", "411400", "411403", "419001")]
+    [True, True, False, True]
+    """
+    return code.endswith("00") or code[2:4] == "90"
 
 
 def is_place(name: str) -> bool:
