@@ -1,7 +1,8 @@
 """Date and time expressions → ISO, the year inferred from the bulletin's issue date.
 
 A date without a year (`10月8日`) is the latest such date not after the issue date, unless the text
-says otherwise: an explicit year, `今年`/`明年`/`明天`, a future cue next to it (`将于10月20日`), or the
+says otherwise: an explicit year, `今年`/`明年`/`明天`/`本月`, a future cue next to it (`将于10月20日`),
+a weekday after it (`7月7日周二`: the year where 7 July is a Tuesday, nearest the issue date), or the
 start of a range it ends (`12月30日至1月2日`: the end is the next such day on or after the start).
 Chinese numerals are read too (`二〇二一年十月八日`).
 
@@ -46,8 +47,10 @@ def _either(choices: Iterable[str]) -> str:
 def _expression() -> re.Pattern[str]:
     """Every date or time expression; the lookahead on its first two characters lets the engine skip
     most positions at once."""
-    kinds = [words()[key] for key in ("parts_of_day", "relative_days", "relative_years")]
-    part, relative_day, relative_year = (_either(kind) for kind in kinds)
+    keys = ("parts_of_day", "relative_days", "relative_years", "relative_months")
+    kinds = [words()[key] for key in keys]
+    part, relative_day, relative_year, relative_month = (_either(kind) for kind in kinds)
+    weekday = rf"[（(]?(?:星期|礼拜|周)[{''.join(words()['weekdays'])}][）)]?"
     starts = "".join(sorted({word[0] for kind in kinds for word in kind}))
     # Every expression has 2+ characters; the second is a digit, a unit or a word's second character
     # (a one-character part of the day is followed by a clock).
@@ -67,9 +70,11 @@ def _expression() -> re.Pattern[str]:
             (?:(?P<month>{_NUM})月(?:(?P<day>{_NUM})[日号])?)
           | (?P<yearonly>{_YEAR})年
           | (?P<relyearonly>{relative_year})
+          | (?P<relmonth>{relative_month})(?:(?P<monthday>{_NUM})[日号])?
           | (?P<relday>{relative_day})
-          | (?P<dayonly>{_NUM})日(?={part}|电|\d|[零一二三四五六七八九十]|{after_day})
+          | (?P<dayonly>{_NUM})日(?={part}|电|\d|[零一二三四五六七八九十]|{after_day}|{weekday})
         )
+        (?:(?<=[日号])(?P<weekday>{weekday}))?
         (?P<part>{part})?
         (?P<clock>{clock})?
         |
@@ -188,15 +193,75 @@ def _parse(match: re.Match[str], issue_date: dt.date, future: bool) -> tuple[str
     elif groups["dayonly"]:
         day = chinese_number(groups["dayonly"])
         found = _day_of_month(day, issue_date, future) if day else None
+        found = _on_weekday(found, groups["weekday"], issue_date, _month_steps(found, day))
         normalized = found.isoformat() if found else None
+    elif groups["relmonth"]:
+        found, normalized = _relative_month(groups["relmonth"], groups["monthday"], issue_date)
     else:
         found, normalized = _month_day(groups, issue_date, future)
+        if found and not (groups["year"] or groups["relyear"]):
+            found = _on_weekday(found, groups["weekday"], issue_date, _year_steps(found))
+            normalized = found.isoformat() if found else None
     if normalized is None:
         return None
     clock = _clock(groups["clock"], groups["part"]) if groups["clock"] else None
     if clock and found:
         return "TIME", f"{normalized}T{clock}", found
     return "DATE", normalized, found
+
+
+def _relative_month(
+    word: str, day_text: str | None, issue_date: dt.date
+) -> tuple[dt.date | None, str | None]:
+    """The month a relative month names from the issue date (本月 its month, 上月 the one before), or
+    its day when one is written (本月10日).
+
+    >>> _relative_month("本月", "10", dt.date(2021, 10, 20))
+    (datetime.date(2021, 10, 10), '2021-10-10')
+    >>> _relative_month("上月", None, dt.date(2021, 1, 5))
+    (None, '2020-12')
+    """
+    months = issue_date.year * 12 + issue_date.month - 1 + words()["relative_months"][word]
+    year, month = divmod(months, 12)
+    if day_text is None:
+        return None, f"{year:04d}-{month + 1:02d}"
+    day = chinese_number(day_text)
+    found = _day(year, month + 1, day) if day else None
+    return found, found.isoformat() if found else None
+
+
+def _year_steps(found: dt.date) -> list[dt.date]:
+    """The same month and day in the years around `found`'s (a date written without its year)."""
+    return [day for step in (-1, 1, -2, 2) if (day := _day(found.year + step, found.month, found.day))]
+
+
+def _month_steps(found: dt.date | None, day: int | None) -> list[dt.date]:
+    """The same day in the months around `found`'s (a day written without its month)."""
+    if found is None or day is None:
+        return []
+    months = found.year * 12 + found.month - 1
+    steps = (divmod(months + step, 12) for step in (-1, 1, -2, 2))
+    return [found_day for year, month in steps if (found_day := _day(year, month + 1, day))]
+
+
+def _on_weekday(
+    found: dt.date | None, weekday: str | None, issue_date: dt.date, others: list[dt.date]
+) -> dt.date | None:
+    """`found`, unless the weekday written after it (周二, （星期二）) says another of the `others` (the
+    same day in other years or months): then the one of them nearest the issue date on that weekday.
+
+    >>> _on_weekday(dt.date(2014, 7, 7), "周二", dt.date(2015, 7, 4), _year_steps(dt.date(2014, 7, 7)))
+    datetime.date(2015, 7, 7)
+    >>> _on_weekday(dt.date(2014, 7, 7), "（星期一）", dt.date(2015, 7, 4), [dt.date(2015, 7, 7)])
+    datetime.date(2014, 7, 7)
+    """
+    if found is None or weekday is None:
+        return found
+    number = words()["weekdays"][weekday.strip("（()）")[-1]]
+    if found.weekday() == number:
+        return found
+    matching = [day for day in others if day.weekday() == number]
+    return min(matching, key=lambda day: abs(day - issue_date)) if matching else found
 
 
 def _month_day(groups: dict, issue_date: dt.date, future: bool) -> tuple[dt.date | None, str | None]:
