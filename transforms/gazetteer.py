@@ -187,6 +187,22 @@ def divisions() -> dict[str, str]:
     return full
 
 
+@cache
+def counties() -> dict[str, tuple[str, ...]]:
+    """Names of county-level divisions a prefecture governs, full or short → the full names (province,
+    prefecture, county) of every division so named.
+
+    >>> counties()["睢阳区"], counties()["永城"], len(counties()["鼓楼区"])
+    (('河南省商丘市睢阳区',), ('河南省商丘市永城市',), 4)
+    """
+    found: dict[str, list[str]] = {}
+    for name, short, parents, code in (line.split("\t") for line in _lines("places_divisions.tsv")):
+        if not _above_county(code):
+            for key in {name, short}:
+                found.setdefault(key, []).append(parents + name)
+    return {key: tuple(names) for key, names in found.items()}
+
+
 def _above_county(code: str) -> bool:
     """Whether a division code is a province's, a prefecture's or a county's that a province governs
     directly (济源市 419001: its third and fourth digits are 90).
@@ -216,15 +232,24 @@ def _place_scanner() -> re.Pattern[str]:
     return _scanner(list(divisions()))
 
 
+@cache
+def _county_names() -> re.Pattern[str]:
+    return re.compile(_alternation(list(counties())))
+
+
 @lru_cache(maxsize=1 << 14)
 def normalize_place(text: str) -> str:
-    """Full form of a place: its leading division names expanded (商丘 → 河南省商丘市).
+    """Full form of a place: its leading division names expanded (商丘 → 河南省商丘市), down to the
+    county when one division of the name lies in what came before it (北京市朝阳区, 河南永城), or when
+    only one has the name (睢阳区).
 
-    What follows them is kept after a full name (商丘市睢阳区); after a short name it may be another
+    What follows them is kept after a full name (商丘市睢阳区路); after a short name it may be another
     place of the same name (朝阳区 is not 辽宁省朝阳市), so the text is then kept as written.
 
     >>> normalize_place("朝阳区"), normalize_place("北京市朝阳区"), normalize_place("海南")
     ('朝阳区', '北京市朝阳区', '海南省')
+    >>> normalize_place("河南永城"), normalize_place("睢阳区"), normalize_place("鼓楼区")
+    ('河南省商丘市永城市', '河南省商丘市睢阳区', '鼓楼区')
     """
     names, table = _place_names(), divisions()
     position, full, last = 0, "", ""
@@ -233,6 +258,10 @@ def normalize_place(text: str) -> str:
         if full and not expanded.startswith(full):
             break
         full, last, position = expanded, match.group(), match.end()
+    if county := _county_names().match(text, position):
+        named = [name for name in counties()[county.group()] if name.startswith(full)]
+        if len(named) == 1:
+            full, last, position = named[0], county.group(), county.end()
     if not full or (position < len(text) and not expanded_full(last)):
         return text
     return full + text[position:]
@@ -266,10 +295,10 @@ def find_places(text: str) -> list[Found]:
 def expanded_full(name: str) -> bool:
     """Whether a division name is written in full (ends with its level word).
 
-    >>> expanded_full("商丘市"), expanded_full("商丘")
-    (True, False)
+    >>> expanded_full("商丘市"), expanded_full("商丘"), expanded_full("睢阳区"), expanded_full("睢阳")
+    (True, False, True, False)
     """
-    return name.endswith(("省", "市", "自治区", "特别行政区", "自治州", "地区", "盟", "林区"))
+    return name.endswith(("省", "市", "区", "特别行政区", "自治州", "地区", "盟", "县", "旗"))
 
 
 @cache
