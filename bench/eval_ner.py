@@ -5,11 +5,13 @@
     python -m bench.eval_ner --store                           # the suite; the best F1 kept as baseline
     python -m bench.eval_ner --speed [--corpus DIR] [--limit N]  # entity stage MB/s on xwlb_daily
     python -m bench.eval_ner --model-speed [--corpus DIR] [--limit N]  # the tagger alone, per article / file
+    python -m bench.eval_ner --speed-short                     # characters/s on 30-50 character sentences
 
 The suite (../shared/eval/ner): the CLUENER dev carve (the sentences of cluener/train.jsonl that
 `in_dev_carve` picks; bench/train_ner.py never trains on them), People's Daily dev (trained on: shown,
-not held out) and test (held out), Resume dev (held out). Every sentence goes through the pipeline's
-own path: `transforms.tokens.tokenize` (rjieba with the project dictionary) then
+not held out) and test (held out), People's Daily 1998 dev (held out: clause fragments of January
+1998 news, filtered against People's Daily test), Resume dev (held out). Every sentence goes through
+the pipeline's own path: `transforms.tokens.tokenize` (rjieba with the project dictionary) then
 `transforms.entities.extract`. The baselines tag the same sentences: jieba.posseg and rjieba.tag,
 nr → PERSON, ns → LOC, nt → ORG.
 
@@ -72,6 +74,7 @@ SUITE = (
     ("cluener dev carve", "cluener", "cluener/train.jsonl"),
     ("peoples_daily dev (trained on)", "bio", "peoples_daily/example.dev"),
     ("peoples_daily test", "bio", "peoples_daily/example.test"),
+    ("peoples_daily_1998 dev", "bio", "peoples_daily_1998/dev.bio"),
     ("resume dev", "bmes", "resume/dev.char.bmes"),
 )
 
@@ -106,11 +109,24 @@ def read_cluener(path: Path, carve: bool | None) -> list[Sentence]:
 
 def read_columns(path: Path) -> list[Sentence]:
     """One `char tag` per line, blank line between sentences, BIO or BMES tags → sentences."""
-    sentences = []
-    for block in path.read_text("utf-8").split("\n\n"):
-        pairs = [line.rsplit(" ", 1) for line in block.splitlines() if line.strip()]
-        if pairs:
+    return parse_columns(path.read_text("utf-8-sig"))
+
+
+def parse_columns(text: str) -> list[Sentence]:
+    """Sentences of column text: a character and its tag per line, parted by a tab or spaces (the
+    character may be a blank itself), a blank line between sentences; any line ending.
+
+    >>> parse_columns("商\\tB-LOC\\r\\n丘\\tE-LOC\\r\\n\\r\\n  O\\n市 S-LOC\\n")
+    [('商丘', [(0, 2, 'LOC')]), (' 市', [(1, 2, 'LOC')])]
+    """
+    sentences: list[Sentence] = []
+    pairs: list[tuple[str, str]] = []
+    for line in [*text.splitlines(), ""]:
+        if line.strip():
+            pairs.append((line[0], line.split()[-1]))
+        elif pairs:
             sentences.append(("".join(char for char, _ in pairs), spans_of_tags([tag for _, tag in pairs])))
+            pairs = []
     return sentences
 
 
@@ -310,107 +326,9 @@ def stored_figures(results: dict, before: dict | None = None) -> dict:
     return {"sentences": {name: result["sentences"] for name, result in results.items()}, "f1": figures}
 
 
-# --- speed --------------------------------------------------------------------------------------------
-
-
-def corpus_files(corpus: Path, limit: int | None) -> list[Path]:
-    """The bulletins of `corpus`: every one, or `limit` spread evenly."""
-    files = sorted(corpus.glob("*.md"))
-    return files[:: max(len(files) // limit, 1)][:limit] if limit else files
-
-
-def model_speed(corpus: Path, limit: int | None = None, rounds: int = 3) -> dict[str, float]:
-    """The tagger alone (`transforms.ner`: features, scores, decoding) on the articles the pipeline
-    makes of `corpus`: one call per article (`find_spans`) against one call per file
-    (`find_spans_all`), best of `rounds` by wall clock; also checks that the two agree."""
-    from transforms import entities, ner, pipeline
-    from transforms.records import FileMeta
-
-    trained = ner.model()
-    per_file: list[list[tuple[str, ner.Tokens]]] = []
-    extract_all = entities.extract_all
-
-    def kept(texts, sentences, tokens, issue_date):
-        per_file.append([(t, entities.model_tokens(w, trained)) for t, w in zip(texts, tokens, strict=True)])
-        return extract_all(texts, sentences, tokens, issue_date)
-
-    entities.extract_all = kept
-    try:
-        for path in corpus_files(corpus, limit):
-            pipeline.process_file(path.read_bytes(), FileMeta(str(path), ISSUE_DATE))
-    finally:
-        entities.extract_all = extract_all
-    articles = [article for found in per_file for article in found]
-    megabytes = sum(len(text.encode()) for text, _ in articles) / 1e6
-
-    def best_of(run: Callable[[], list]) -> tuple[float, list]:
-        times, found = [], []
-        for _ in range(rounds):
-            began = time.perf_counter()
-            found = run()
-            times.append(time.perf_counter() - began)
-        return min(times), found
-
-    alone, one_by_one = best_of(lambda: [ner.find_spans(text, words, trained) for text, words in articles])
-    batched, by_file = best_of(
-        lambda: [
-            spans
-            for found in per_file
-            for spans in ner.find_spans_all([t for t, _ in found], [w for _, w in found], trained)
-        ]
-    )
-    return {
-        "files": len(per_file),
-        "articles": len(articles),
-        "article_mb": round(megabytes, 2),
-        "per_article_s": round(alone, 3),
-        "per_file_s": round(batched, 3),
-        "per_article_mb_per_s": round(megabytes / alone, 2),
-        "per_file_mb_per_s": round(megabytes / batched, 2),
-        "equal": one_by_one == by_file,
-    }
-
-
-def entity_speed(corpus: Path, limit: int | None = None) -> dict[str, float]:
-    """Run the pipeline over the bulletins of `corpus` (every one, or `limit` spread evenly) and time
-    each call of `transforms.entities.extract_all` it makes (the entity stage of a file, model
-    included): MB of article text per second, by wall clock and by this process's CPU time (the two
-    differ when other processes share the CPUs)."""
-    from transforms import entities, pipeline
-    from transforms.records import FileMeta
-
-    files = corpus_files(corpus, limit)
-    extract_all = entities.extract_all
-    spent = {"wall": 0.0, "cpu": 0.0, "bytes": 0, "articles": 0}
-
-    def timed(texts, sentences, tokens, issue_date):
-        wall, cpu = time.perf_counter(), time.process_time()
-        found = extract_all(texts, sentences, tokens, issue_date)
-        spent["wall"] += time.perf_counter() - wall
-        spent["cpu"] += time.process_time() - cpu
-        spent["bytes"] += sum(len(text.encode()) for text in texts)
-        spent["articles"] += len(texts)
-        return found
-
-    entities.extract_all = timed
-    try:
-        for path in files:
-            pipeline.process_file(path.read_bytes(), FileMeta(str(path), ISSUE_DATE))
-    finally:
-        entities.extract_all = extract_all
-    megabytes = spent["bytes"] / 1e6
-    return {
-        "files": len(files),
-        "articles": spent["articles"],
-        "article_mb": round(megabytes, 2),
-        "entity_wall_s": round(spent["wall"], 2),
-        "entity_cpu_s": round(spent["cpu"], 2),
-        "mb_per_s_wall": round(megabytes / spent["wall"], 2),
-        "mb_per_s_cpu": round(megabytes / spent["cpu"], 2),
-    }
-
-
 def main(argv: list[str] | None = None) -> None:
+    from bench import ner_speed
+
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -425,11 +343,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--model-speed", action="store_true", help="measure the tagger alone, per article and per file"
     )
+    parser.add_argument(
+        "--speed-short",
+        action="store_true",
+        help="chars/s on short sentences, ours and the baselines",
+    )
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpora" / "xwlb_daily" / "news")
     parser.add_argument("--limit", type=int, help="with --speed: this many files, spread over the corpus")
     args = parser.parse_args(argv)
+    if args.speed_short:
+        print(json.dumps(ner_speed.short_speed(ner_speed.short_sentences()), indent=2))
+        return
     if args.speed or args.model_speed:
-        measure = model_speed if args.model_speed else entity_speed
+        measure = ner_speed.model_speed if args.model_speed else ner_speed.entity_speed
         print(json.dumps(measure(args.corpus, args.limit), indent=2))
         return
     if args.paths:

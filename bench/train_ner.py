@@ -1,30 +1,19 @@
 """Train the character tagger of `transforms.ner` and write transforms/resources/ner_model.npz.
 
+    python -m bench.build_clusters    # once: the word clusters, build/ner_clusters.tsv
     python -m bench.train_ner [--epochs 6] [--hash-bits 19] [--l2 0.001] [--runs 8] [--out PATH]
 
 Training data (../shared/eval/ner): CLUENER train minus the dev carve (`bench.eval_ner.in_dev_carve`),
-Resume train and People's Daily dev. People's Daily test, Resume dev and the CLUENER dev carve are
-never trained on. Tokens come from the pipeline's own tokenizer, so the part-of-speech features match
-what the tagger sees at run time (retrain when resources/userdict.txt changes much).
+Resume train, People's Daily dev and People's Daily 1998 train. People's Daily test, People's Daily
+1998 dev, Resume dev and the CLUENER dev carve are never trained on. Tokens come from the pipeline's
+own tokenizer, so the part-of-speech features match what the tagger sees at run time (retrain when
+resources/userdict.txt changes much). The word clusters (`bench.build_clusters`, learnt from the
+unlabelled corpora) are stored in the model.
 
-The sets annotate different things, so each character gets the *set* of tags its dataset allows, and
+The sets annotate different things: `bench.ner_sources` says which tags each character may take, and
 the model (a linear-chain CRF: emission weights plus tag-pair transitions) is trained to put its
 probability on the sequences that keep to those sets (loss log Z − log Z(allowed), both by
-forward-backward):
-- a label a dataset does not annotate is free outside its spans (People's Daily has no POSITION or
-  DOCUMENT; Resume no DOCUMENT and hardly any places; CLUENER's address leaves most country names
-  unmarked, so LOC is free in CLUENER outside its spans);
-- CLUENER's address is loose: it marks whole postal addresses (芜湖县三元镇鲁村), where we follow
-  People's Daily and mark each place name, so its characters may take any LOC tag or O;
-- a span of a type we have no label for (CLUENER movie, game, scene; Resume LOC, CONT, EDU, PRO,
-  RACE) allows every tag;
-- People's Daily and Resume ORG allow GOV or ORG (they do not tell government bodies apart), except
-  spans that are party or government bodies by the project's lexicon (`gazetteer.is_body`: 市委,
-  国务院), which are GOV, or the start of a post naming them (市委 + 书记): left free, the model
-  called 市委 an ORG, and `transforms.entities` joins a body with the post after it (市委书记).
-Measured on People's Daily test, the loose address lifts LOC F1 from 0.70 to 0.78.
-The break characters (`BREAKS`, sentence punctuation) are always O; a gold span holding one (a few
-book titles) allows every tag. Transitions keep the shape `transforms.ner_decode.best_tags` decodes fast:
+forward-backward). Transitions keep the shape `transforms.ner_decode.best_tags` decodes fast:
 free → opening scores are a leaving score plus an entering score, and each label has its own
 B→I, I→I, B→E and I→E scores.
 Optimiser: AdaGrad on mini-batches of sentences, L2; the shipped model is the mean of 8 such runs with
@@ -41,62 +30,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.eval_ner import NER_DATA, REPO, Sentence, read_cluener, read_columns
-from transforms import gazetteer, ner, ner_decode, tokens
+from bench.build_clusters import OUT as CLUSTERS
+from bench.eval_ner import REPO
+from bench.ner_sources import BREAKS, Source, allowed_tags, sources
+from transforms import ner, ner_decode, tokens
 
 OUT = REPO / "transforms" / "resources" / "ner_model.npz"
 
 
-class Source:
-    """A training set: its sentences, how its labels become ours, which of ours it leaves unmarked
-    (`free`), and which of its labels only say "this is some kind of X" (`loose`: any tag of X, or O)."""
-
-    def __init__(
-        self,
-        name: str,
-        sentences: list[Sentence],
-        labels: dict[str, tuple[str, ...]],
-        free: set[str],
-        loose: frozenset[str] = frozenset(),
-    ):
-        self.name, self.sentences, self.labels, self.free, self.loose = name, sentences, labels, free, loose
-
-
-def sources() -> list[Source]:
-    """The three training sets with their label mappings (see the module docstring)."""
-    org = ("GOV", "ORG")
-    return [
-        Source(
-            "cluener train (dev carve excluded)",
-            read_cluener(NER_DATA / "cluener" / "train.jsonl", carve=False),
-            {
-                "name": ("PERSON",),
-                "position": ("POSITION",),
-                "government": ("GOV",),
-                "organization": ("ORG",),
-                "company": ("ORG",),
-                "address": ("LOC",),
-                "book": ("DOCUMENT",),
-            },
-            {"LOC"},
-            frozenset({"address"}),
-        ),
-        Source(
-            "resume train",
-            read_columns(NER_DATA / "resume" / "train.char.bmes"),
-            {"NAME": ("PERSON",), "TITLE": ("POSITION",), "ORG": org},
-            {"DOCUMENT", "LOC"},
-        ),
-        Source(
-            "peoples_daily dev",
-            read_columns(NER_DATA / "peoples_daily" / "example.dev"),
-            {"PER": ("PERSON",), "LOC": ("LOC",), "ORG": org},
-            {"POSITION", "DOCUMENT"},
-        ),
-    ]
-
-
-BREAKS = "。，、；！？\n"
 # (from, to) tag pairs inside a span: per label, its own transition score
 CONTINUATIONS = tuple(
     tuple(
@@ -105,51 +46,6 @@ CONTINUATIONS = tuple(
     )
     for a, b in (("B", "I"), ("I", "I"), ("B", "E"), ("I", "E"))
 )
-
-
-def tag_column(boundary: str, label: str) -> int:
-    return ner_decode.TAGS.index(f"{boundary}-{label}")
-
-
-def allowed_tags(text: str, spans: list[tuple[int, int, str]], source: Source) -> np.ndarray:
-    """(len(text), tags) booleans: the tags each character may take under `source`'s annotation."""
-    length = len(text)
-    allowed = np.zeros((length, len(ner_decode.TAGS)), dtype=bool)
-    allowed[:, ner_decode.OUTSIDE] = True
-    for label in source.free:
-        for boundary in ner_decode.BOUNDARIES:
-            allowed[:, tag_column(boundary, label)] = True
-    covered = 0
-    for start, end, name in sorted(spans, key=lambda span: (span[0], -span[1])):
-        if start < covered:  # nested in the span before (a company inside a book title): the outer wins
-            continue
-        covered = end
-        if name not in source.labels or any(char in BREAKS for char in text[start:end]):
-            allowed[start:end] = True
-            continue
-        allowed[start:end] = False
-        if name in source.loose:
-            allowed[start:end, ner_decode.OUTSIDE] = True
-            for label in source.labels[name]:
-                for boundary in ner_decode.BOUNDARIES:
-                    allowed[start:end, tag_column(boundary, label)] = True
-            continue
-        labels = source.labels[name]
-        if set(labels) == {"GOV", "ORG"} and gazetteer.is_body(text[start:end]):
-            labels = ("GOV",)
-            for boundary in "BI":  # or the start of a post naming it (市委 + 书记)
-                allowed[start:end, tag_column(boundary, "POSITION")] = True
-        for label in labels:
-            if end - start == 1:
-                allowed[start, tag_column("S", label)] = True
-            else:
-                allowed[start, tag_column("B", label)] = True
-                allowed[start + 1 : end - 1, tag_column("I", label)] = True
-                allowed[end - 1, tag_column("E", label)] = True
-    breaks = [i for i, char in enumerate(text) if char in BREAKS]
-    allowed[breaks] = False
-    allowed[breaks, ner_decode.OUTSIDE] = True
-    return allowed
 
 
 def char_table(texts: list[str], min_count: int = 2) -> tuple[np.ndarray, int]:
@@ -169,7 +65,20 @@ def tokenized(text: str) -> tuple[list[int], list[int], list[str]]:
     return columns["start"], columns["end"], columns["pos"]
 
 
-def build(all_sources: list[Source], hash_bits: int) -> tuple[ner.Model, np.ndarray, np.ndarray, np.ndarray]:
+def read_clusters(path: Path, char_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The word clusters of `bench/build_clusters.py` as the model stores them: sorted word keys
+    (`ner.word_key`) and the cluster of each; a key two words share keeps the first word's cluster."""
+    clusters: dict[int, int] = {}
+    for line in path.read_text("utf-8").splitlines():
+        word, cluster = line.split("\t")
+        clusters.setdefault(ner.word_key(char_ids, word), int(cluster))
+    keys = np.array(sorted(clusters), dtype=np.int64)
+    return keys, np.array([clusters[key] for key in keys.tolist()], dtype=np.int64)
+
+
+def build(
+    all_sources: list[Source], hash_bits: int, clusters: Path | None = None
+) -> tuple[ner.Model, np.ndarray, np.ndarray, np.ndarray]:
     """An untrained model, and the feature rows, allowed tags and sentence lengths of the training set."""
     texts = [text for source in all_sources for text, _ in source.sentences]
     words = [tokenized(text) for text in texts]
@@ -178,7 +87,10 @@ def build(all_sources: list[Source], hash_bits: int) -> tuple[ner.Model, np.ndar
     pos_ids = {tag: number for number, (tag, _) in enumerate(pos_counts.most_common(), start=1)}
     layout = ner.Layout(chars, len(pos_ids) + 1, hash_bits)
     weights = np.zeros((layout.rows, len(ner_decode.TAGS)), dtype=np.float32)
-    untrained = ner.Model(char_ids, pos_ids, layout, weights, ner_decode.allowed_moves(), BREAKS)
+    keys, numbers = read_clusters(clusters, char_ids) if clusters else (np.zeros(0, np.int64),) * 2
+    untrained = ner.Model(
+        char_ids, pos_ids, layout, weights, ner_decode.allowed_moves(), BREAKS, keys, numbers
+    )
     laid = ner.stream(texts, [ner.tokens_of(*columns, pos_ids) for columns in words])
     rows = ner.stream_rows(untrained, laid)[:, ~laid.blank]
     allowed = [
@@ -360,13 +272,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--l2", type=float, default=1e-3, help="L2 weight per update of a used row")
     parser.add_argument("--runs", type=int, default=8, help="models averaged, each with its own batch order")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--clusters", type=Path, default=CLUSTERS, help="word clusters (python -m bench.build_clusters)"
+    )
     args = parser.parse_args(argv)
+    if not args.clusters.exists():
+        parser.error(f"{args.clusters} is missing: run python -m bench.build_clusters first")
     all_sources = sources()
     for source in all_sources:
         chars = sum(len(text) for text, _ in source.sentences)
         print(f"{source.name}: {len(source.sentences)} sentences, {chars} characters")
     began = time.perf_counter()
-    untrained, rows, allowed, lengths = build(all_sources, args.hash_bits)
+    untrained, rows, allowed, lengths = build(all_sources, args.hash_bits, args.clusters)
     print(f"{rows.shape[1]} characters, {len(ner_decode.TAGS)} tags, {untrained.layout.rows} weight rows")
     trained = averaged(untrained, rows, allowed, lengths, args.epochs, args.l2, args.runs)
     args.out.write_bytes(ner.save(trained))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import baselines, eval_ner, runners, throughput
+from bench import baselines, ner_speed, runners, throughput
 from tests.conftest import SEED
 
 DAYS = ("20211009", "20211010", "20211011", "20211012")
@@ -127,8 +127,8 @@ def test_runners_table(in_process, corpus: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_entity_speed_figures_time_the_pipelines_entity_stage(corpus: Path) -> None:
-    stage = eval_ner.entity_speed(corpus)
-    model = eval_ner.model_speed(corpus, rounds=1)
+    stage = ner_speed.entity_speed(corpus)
+    model = ner_speed.model_speed(corpus, rounds=1)
     assert stage["files"] == model["files"] == len(DAYS)
     assert stage["articles"] == model["articles"] > 0 and stage["mb_per_s_wall"] > 0
     assert model["equal"]

@@ -62,6 +62,7 @@ def test_chinese_numbers_read_back(number: int) -> None:
 
 
 DATE_PIECES = [*words()["parts_of_day"], *words()["relative_days"], *words()["relative_years"]]
+DATE_PIECES += [*words()["relative_months"], "周", "星期", "（", "）"]
 DATE_PIECES += list("0123456789１２〇零一二三四五六七八九十两年月日号时点分半整:：-./．电将于个")
 
 

@@ -89,9 +89,21 @@ def test_characters_outside_every_word_share_one_feature() -> None:
     laid = ner.stream(["商丘 市"], [ner.tokens_of([0, 3], [2, 4], ["ns", "n"], model.pos_ids)])
     rows = ner.stream_rows(model, laid)
     assert rows.shape == (ner.feature_count(), 4 + 2 * ner.GAP)
-    pos_row = len(ner.UNIGRAM_OFFSETS) + len(ner.BIGRAM_OFFSETS) + ner.POS_OFFSETS.index(0)
+    pos_row = len(ner.UNIGRAM_OFFSETS) + len(ner.NGRAMS) + ner.POS_OFFSETS.index(0)
     blank = laid.starts[0] + 2
     assert (
         rows[pos_row, blank]
         == model.layout.pos_base + ner.POS_OFFSETS.index(0) * model.layout.pos_tags * ner.ROLES
     )
+
+
+def test_the_words_of_the_shipped_clusters_find_their_cluster() -> None:
+    model = ner.model()
+    assert len(model.cluster_keys) > 10_000 and bool(np.all(np.diff(model.cluster_keys) > 0))
+    text = "习近平会见王毅"
+    ids = model.char_ids[[ord(char) for char in text]].astype(np.int64)
+    clusters = (model.cluster_keys, model.cluster_ids)
+    _, _, known = ner._word_roles(ids, _tokens(text, model), clusters)
+    unknown = ner._word_roles(ids, ner.tokens_of([0], [7], ["n"], model.pos_ids), clusters)[2]
+    assert (known // ner.ROLES >= 2).all()  # 1 + cluster: every word is in a cluster
+    assert (unknown // ner.ROLES == 1).all()  # a word no cluster holds

@@ -11,7 +11,8 @@ trusted first:
    model missed, and posts the model split into a body and a post (`市人大常委会` + `主任`).
 
 Then a word tagged as a personal name right after a post is a PERSON (`俄罗斯总统普京`), a name in a
-list after a post (`市领导张家明、王全周、…`) is completed from the surname table, and every PERSON,
+list after a post (`市领导张家明、王全周、…`) is completed from the surname table, names written one
+after another (`江泽民李鹏朱镕基…`) are split by it (`transforms.name_lists`), and every PERSON,
 ORG, GOV or LOC recognized once is tagged at all its other occurrences. PERSON, POSITION, GOV, ORG,
 LOC, DATE and TIME mentions never overlap one another; DOCUMENT, QUOTE and EVENT mentions may contain
 them. `method` says which source found a mention: pattern, model, lexicon, list or propagation.
@@ -26,7 +27,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from transforms import dates, gazetteer, ner, normalize, roles
+from transforms import dates, gazetteer, name_lists, ner, normalize, roles
 from transforms.records import Columns
 from transforms.tokens import tagger, user_dictionary
 
@@ -34,6 +35,7 @@ CONTAINERS = frozenset({"DOCUMENT", "QUOTE", "EVENT"})
 PROPAGATED = frozenset({"PERSON", "ORG", "GOV", "LOC"})
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2,3}")
 _NAME_TAGS = frozenset({"nr", "nrt", "nrfg"})  # the tokenizer's tags of personal names
+_PROPER_TAGS = _NAME_TAGS | {"ns", "nt", "nz"}  # and of places, organizations and other proper nouns
 _COMMON_TAGS = frozenset({"n", "v", "vn", "a", "an", "ad", "d", "j"})  # its tags of common words (文化 n)
 # How often the tokenizer's dictionary counts a common word before it can be no name (文化 34,860; the
 # name 程志 261) and no entity in a list of sectors (民生 453).
@@ -42,8 +44,10 @@ _ITEM_COUNT = 100
 # The labels of model mentions that give way to a lexicon mention covering them (`_lexicon_over_parts`).
 _GIVING_WAY = {"POSITION": frozenset({"GOV", "POSITION"}), "LOC": frozenset({"PERSON"})}
 _TITLE_MARKS = frozenset("《》“”")
-# No personal name: a bracketed abbreviation (（PPI）), a side of talks and its verb (埃方愿, 德方为).
-_NO_PERSON = re.compile(r"[（(].*|.方[愿为将同与和]")
+# No personal name: a bracketed abbreviation (（PPI）), a side of talks and its verb (埃方愿, 德方为), an
+# abbreviation in capitals (PMI, GMP), Latin letters before a number or an @ (Mate60, an e-mail's name).
+_NO_PERSON = re.compile(r"[（(].*|.方[愿为将同与和]|[A-Z]{2,}")
+_MODEL_OR_MAIL = re.compile(r"[A-Za-z][A-Za-z.\-]*(?=[0-9@])")
 _LISTED_LABELS = frozenset({"ORG", "LOC"})  # labels the model gives an item of a list of sectors (民航)
 _PAIRED_LABELS = frozenset({"LOC", "ORG", "GOV"})  # labels it gives a pair of countries as one span (中马)
 _CLOSING = {"）": "（", ")": "("}  # closing bracket → opening
@@ -104,6 +108,7 @@ def extract(
     if containers:
         atomic, taken = _uncut(atomic, taken, containers)
     atomic = _complete_lists(text, _names_after_posts(text, atomic, words, taken), words, boundaries, taken)
+    atomic = _listed_names(text, atomic, words, taken)
     atomic = _propagate(text, _one_label_per_name(text, atomic), boundaries, taken)
     atomic = _outside_titles(atomic, containers, gazetteer.find_citations(text))
     found = sorted(atomic + containers)
@@ -261,7 +266,7 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
     usable = []
     for start, end, label in spans:
         surface = text[start:end]
-        if surface in gazetteer.common_nouns() or (label == "PERSON" and _NO_PERSON.fullmatch(surface)):
+        if surface in gazetteer.common_nouns() or (label == "PERSON" and _no_person(text, start, end)):
             continue
         if not _TITLE_MARKS.isdisjoint(surface) or _cuts_word(words, start, end, label):
             continue
@@ -272,6 +277,9 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
         if end - start == 2 and label in _PAIRED_LABELS and gazetteer.is_country_pair(text, start, end):
             usable += [Mention(first, first + 1, "LOC", text[first], "model") for first in (start, start + 1)]
             continue
+        named = _leading_organization(surface, words, start) if label in ("ORG", "GOV") else None
+        if named:  # 哈马斯 + 武装人员: the organization alone
+            surface, end = named, start + len(named)
         if normalize.is_publisher(surface):
             label = "ORG"
         elif fixed := gazetteer.organizations().get(surface):
@@ -293,6 +301,38 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
             surface = gazetteer.normalize_place(surface)
         usable.append(Mention(start, end, label, surface, "model"))
     return usable
+
+
+def _leading_organization(surface: str, words: dict[str, list], start: int) -> str | None:
+    """The organization of the lexicon (`gazetteer.organizations`) a span starts with when whole words
+    that name nothing follow it (哈马斯 + 武装人员: no tag of a name, place or organization), else None.
+
+    >>> words = {"start": [0, 3], "end": [3, 7], "pos": ["nrt", "l"]}
+    >>> _leading_organization("哈马斯武装人员", words, 0), _leading_organization("哈马斯", words, 0)
+    ('哈马斯', None)
+    """
+    starts, tags = words.get("start", []), words.get("pos", [])
+    for size in range(len(surface) - 1, 1, -1):
+        if surface[:size] not in gazetteer.organizations():
+            continue
+        first = bisect_left(starts, start + size)
+        last = bisect_left(starts, start + len(surface), first)
+        named = any(tags[i] in _PROPER_TAGS for i in range(first, last))
+        return None if named or first == len(starts) or starts[first] != start + size else surface[:size]
+    return None
+
+
+def _no_person(text: str, start: int, end: int) -> bool:
+    """Whether a span can be no personal name by its shape (`_NO_PERSON`, `_MODEL_OR_MAIL`: what
+    follows it counts).
+
+    >>> [_no_person(text, 0, 4) for text in ("Mate60系列", "GMPS认证", "Moon获胜", "（PMI）")]
+    [True, True, False, True]
+    """
+    if _NO_PERSON.fullmatch(text, start, end):
+        return True
+    shape = _MODEL_OR_MAIL.match(text, start)
+    return shape is not None and shape.end() == end
 
 
 def _common_list_item(
@@ -570,6 +610,46 @@ def _complete_lists(
                 pending.append(name)
                 break
     return found
+
+
+def _listed_names(
+    text: str, atomic: list[Mention], words: dict[str, list], taken: bytearray
+) -> list[Mention]:
+    """Names written one after another without separators (江泽民李鹏朱镕基…: `name_lists`, anchored
+    on two of the model's persons at least) as one PERSON each, in place of the model's persons that
+    cut them otherwise.
+
+    `taken` marks the characters mentions cover; it is updated for the persons replaced and added.
+
+    >>> text = "江泽民李鹏朱镕基李瑞环等在医院看望"
+    >>> words = {"start": [0, 3, 5, 8, 11], "end": [3, 5, 8, 11, 12], "pos": ["nr"] * 4 + ["u"]}
+    >>> found = [Mention(0, 3, "PERSON", "江泽民", "model"), Mention(3, 8, "PERSON", "李鹏朱镕基", "model")]
+    >>> found.append(Mention(8, 11, "PERSON", "李瑞环", "model"))
+    >>> [m.normalized for m in _listed_names(text, found, words, _occupied(len(text), found))]
+    ['江泽民', '李瑞环', '李鹏', '朱镕基']
+    """
+    starts, ends, tags = (words.get(column, []) for column in ("start", "end", "pos"))
+    persons = {(m.start, m.end) for m in atomic if m.label == "PERSON"}
+    names = name_lists.find_name_lists(text, starts, ends, tags, persons)
+    if not names:
+        return atomic
+    listed = set(names)
+    kept = []
+    for m in atomic:
+        if m.label == "PERSON" and (m.start, m.end) not in listed and _overlaps(m, names):
+            taken[m.start : m.end] = bytes(m.end - m.start)
+        else:
+            kept.append(m)
+    present = {(m.start, m.end) for m in kept}
+    for start, end in names:
+        if (start, end) not in present and _claim(taken, start, end):
+            kept.append(Mention(start, end, "PERSON", text[start:end], "list"))
+    return kept
+
+
+def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    """Whether a mention overlaps one of the spans."""
+    return any(start < mention.end and mention.start < end for start, end in spans)
 
 
 def _names_after_posts(

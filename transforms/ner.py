@@ -1,11 +1,13 @@
 """Statistical entity spans: a linear-chain tagger for PERSON, POSITION, GOV, ORG, LOC and DOCUMENT.
 
 A linear model scores every character with 25 tags (O, and B/I/E/S of each label) from hashed
-features: the characters around it, the character bigrams around it, and the word and part of speech
-of the token it sits in (the pipeline's rjieba tokens). The weights are one flat table, so scoring is
-one gather and one sum. A learnt score for each pair of successive tags (first order; pairs that break
-a B…E chain are forbidden) joins the characters, and the best tag sequence is found exactly
-(`transforms.ner_decode`).
+features: the characters around it, the character bigrams and trigram around it, the word and part of
+speech of the token it sits in (the pipeline's rjieba tokens), the parts of speech of its neighbours,
+and the word clusters of its token and its neighbours' (learnt from unlabelled news by
+`bench/build_clusters.py`, stored in the model as word keys and cluster numbers). The weights are one
+flat table, so scoring is one gather and one sum. A learnt score for each pair of successive tags
+(first order; pairs that break a B…E chain are forbidden) joins the characters, and the best tag
+sequence is found exactly (`transforms.ner_decode`).
 
 The model's `breaks` (sentence punctuation such as 。，、) are always O, which cuts a text into short
 independent stretches: `find_spans_all` lays the texts of a file end to end with blanks between them
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from itertools import pairwise, repeat
@@ -31,17 +33,28 @@ import numpy as np
 from transforms.ner_decode import LABELS, TAGS, Moves, best_tags, factored, lanes, moves_of, spans_of
 
 UNIGRAM_OFFSETS = (-2, -1, 0, 1, 2)
-BIGRAM_OFFSETS = (-1, 0)
+# Character n-grams around a character (hashed), each by the offset of its first character and its length.
+NGRAMS = ((-1, 2), (0, 2), (-2, 2), (1, 2), (-1, 3))
 POS_OFFSETS = (-1, 0, 1)
 WORD_OFFSETS = (0,)
+CLUSTER_OFFSETS = (-1, 0, 1)  # the cluster of the word a character sits in, and of its neighbours'
 ROLES = 4  # where a character sits in its word: begin, inside, end, single
 NO_TOKEN = 0  # part-of-speech id of characters no token covers (blanks)
 CODE_POINTS = 0x110000
 _PAD = 2
 _PRIME = 1_000_003
 _MIX = -7046029254386353131  # 0x9E3779B97F4A7C15 as int64: multiplicative hashing (wraps)
-_SALTS = (0x5BD1E995, 0x1B873593, 0x2C1B3C6D, 0x297A2D39, 0x3C6EF372)  # one per hashed feature
+_SALTS = (0x5BD1E995, 0x1B873593, 0x2C1B3C6D, 0x297A2D39, 0x3C6EF372, 0x61C88647, 0x7FEB352D)
+"""One per hashed feature: the n-grams in order, then (from the end) the word."""
+_CLUSTER_SALTS = (0x2545F491, 0x4F6CDD1D, 0x68E31DA4)  # one per cluster offset
 _LABELS = np.array(LABELS, dtype=object)
+_NO_CLUSTERS = np.zeros(0, dtype=np.int64)
+
+
+def _no_clusters() -> np.ndarray:
+    return _NO_CLUSTERS
+
+
 GAP = _PAD  # blanks before, between and after the texts of a stream: no feature reaches across one
 
 
@@ -100,6 +113,8 @@ class Model:
     weights: np.ndarray  # (layout.rows, len(TAGS)) float32
     transitions: np.ndarray  # (len(TAGS), len(TAGS)) float32, `ner_decode.factored`
     breaks: str
+    cluster_keys: np.ndarray = field(default_factory=_no_clusters)  # `word_key` of clustered words, sorted
+    cluster_ids: np.ndarray = field(default_factory=_no_clusters)  # the cluster of each key
 
     @property
     def moves(self) -> Moves:
@@ -148,6 +163,8 @@ def load(raw: bytes) -> Model:
             weights=np.ascontiguousarray(stored["weights"], dtype=np.float32),
             transitions=stored["transitions"].astype(np.float32),
             breaks=str(stored["breaks"]),
+            cluster_keys=stored["cluster_keys"],
+            cluster_ids=stored["cluster_ids"],
         )
 
 
@@ -165,6 +182,8 @@ def save(trained: Model) -> bytes:
         weights=trained.weights.astype(np.float16),
         transitions=trained.transitions.astype(np.float32),
         breaks=np.array(trained.breaks),
+        cluster_keys=trained.cluster_keys,
+        cluster_ids=trained.cluster_ids,
     )
     return buffer.getvalue()
 
@@ -201,17 +220,31 @@ def _powers(count: int) -> tuple[np.ndarray, np.ndarray]:
     return powers.view(np.int64), inverse.view(np.int64)
 
 
-def _word_roles(ids: np.ndarray, tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
-    """Per character: part-of-speech × role id, and a hash of its word × role (both 0 where no token).
+def word_key(char_ids: np.ndarray, word: str) -> int:
+    """The key `_word_roles` computes for a word: its characters' ids as a polynomial (int64, wraps).
+
+    >>> ids = np.arange(CODE_POINTS)
+    >>> word_key(ids, "商丘") == ord("商") + ord("丘") * _PRIME
+    True
+    """
+    key = sum(int(char_ids[ord(char)]) * pow(_PRIME, k, 1 << 64) for k, char in enumerate(word)) % (1 << 64)
+    return key - (1 << 64) if key >= 1 << 63 else key
+
+
+def _word_roles(
+    ids: np.ndarray, tokens: Tokens, clusters: tuple[np.ndarray, np.ndarray] = (_NO_CLUSTERS, _NO_CLUSTERS)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per character: part-of-speech × role id, a hash of its word × role, and its word's cluster
+    (`clusters`: keys and ids; 1 + cluster, 1 for a word in no cluster) × role (all 0 where no token).
 
     >>> ids = np.array([5, 6, 7, 8])
-    >>> pos_role, _ = _word_roles(ids, Tokens(np.array([0, 2]), np.array([2, 3]), np.array([1, 2])))
+    >>> pos_role, _, _ = _word_roles(ids, Tokens(np.array([0, 2]), np.array([2, 3]), np.array([1, 2])))
     >>> pos_role.tolist()  # 4 × part of speech + role (0 begin, 1 inside, 2 end, 3 single)
     [4, 6, 11, 0]
     """
     length = len(ids)
     if not len(tokens.starts):
-        return np.zeros(length, dtype=np.int64), np.zeros(length, dtype=np.int64)
+        return (np.zeros(length, dtype=np.int64),) * 3
     begins = np.zeros(length + 1, dtype=np.int64)
     finals = np.zeros(length + 1, dtype=np.int64)
     begins[tokens.starts] = 1
@@ -226,7 +259,12 @@ def _word_roles(ids: np.ndarray, tokens: Tokens) -> tuple[np.ndarray, np.ndarray
     np.cumsum(ids * powers[:length], out=prefix[1:])
     words = (prefix[tokens.ends] - prefix[tokens.starts]) * inverse[tokens.starts]
     word_role = (words[owner] * ROLES + role + 1) * covered
-    return pos_role, word_role
+    keys, numbers = clusters
+    where = np.minimum(np.searchsorted(keys, words), max(len(keys) - 1, 0))
+    known = keys[where] == words if len(keys) else np.zeros(len(words), dtype=bool)
+    cluster = np.where(known, numbers[where] + 2, 1) if len(keys) else known + 1
+    cluster_role = (cluster[owner] * ROLES + role) * covered
+    return pos_role, word_role, cluster_role
 
 
 def stream(texts: list[str], tokens: list[Tokens]) -> Stream:
@@ -276,12 +314,20 @@ def _rows(trained: Model, ids: np.ndarray, tokens: Tokens) -> np.ndarray:
         np.add(ids[_PAD + offset : _PAD + offset + length], k * layout.chars, out=rows[row])
         row += 1
     mask = (1 << layout.hash_bits) - 1
-    bigrams = _hashed(ids[:-1] * _PRIME + ids[1:], layout.hash_bits)
-    for k, offset in enumerate(BIGRAM_OFFSETS):
-        np.bitwise_xor(bigrams[_PAD + offset : _PAD + offset + length], _SALTS[k] & mask, out=rows[row])
+    grams: dict[int, np.ndarray] = {}  # the hashed n-grams of each length, from every position
+    for k, (first, size) in enumerate(NGRAMS):
+        if size not in grams:
+            count = len(ids) - size + 1
+            gram = ids[:count]
+            for step in range(1, size):
+                gram = gram * _PRIME + ids[step : step + count]
+            grams[size] = _hashed(gram, layout.hash_bits)
+        np.bitwise_xor(grams[size][_PAD + first : _PAD + first + length], _SALTS[k] & mask, out=rows[row])
         row += 1
     rows[len(UNIGRAM_OFFSETS) : row] += layout.hash_base
-    pos_role, word_role = _word_roles(ids[_PAD : _PAD + length], tokens)
+    pos_role, word_role, cluster_role = _word_roles(
+        ids[_PAD : _PAD + length], tokens, (trained.cluster_keys, trained.cluster_ids)
+    )
     padded = np.zeros(length + 2 * _PAD, dtype=np.int64)
     padded[_PAD:-_PAD] = pos_role
     stride = layout.pos_tags * ROLES
@@ -296,12 +342,20 @@ def _rows(trained: Model, ids: np.ndarray, tokens: Tokens) -> np.ndarray:
             )
             row += 1
         rows[row - len(WORD_OFFSETS) : row] += layout.hash_base
+    padded[_PAD:-_PAD] = _hashed(cluster_role, layout.hash_bits)
+    for k, offset in enumerate(CLUSTER_OFFSETS):
+        np.bitwise_xor(
+            padded[_PAD + offset : _PAD + offset + length], _CLUSTER_SALTS[k] & mask, out=rows[row]
+        )
+        rows[row] += layout.hash_base
+        row += 1
     return rows
 
 
 def feature_count() -> int:
-    """Features per character: the unigrams, bigrams and part-of-speech roles around it, and its word."""
-    return len(UNIGRAM_OFFSETS) + len(BIGRAM_OFFSETS) + len(POS_OFFSETS) + len(WORD_OFFSETS)
+    """Features per character: the unigrams, n-grams, part-of-speech roles and word clusters around it,
+    and its word."""
+    return len(UNIGRAM_OFFSETS) + len(NGRAMS) + len(POS_OFFSETS) + len(WORD_OFFSETS) + len(CLUSTER_OFFSETS)
 
 
 def tag_scores(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
