@@ -250,10 +250,15 @@ def normalize_place(text: str) -> str:
     ('朝阳区', '北京市朝阳区', '海南省')
     >>> normalize_place("河南永城"), normalize_place("睢阳区"), normalize_place("鼓楼区")
     ('河南省商丘市永城市', '河南省商丘市睢阳区', '鼓楼区')
+    >>> normalize_place("长沙县"), normalize_place("长沙市")
+    ('湖南省长沙市长沙县', '湖南省长沙市')
     """
     names, table = _place_names(), divisions()
     position, full, last = 0, "", ""
     while match := names.match(text, position):
+        county = _county_names().match(text, position)
+        if county and county.end() > match.end():
+            break  # a county's name is longer here: 阿坝县, not 阿坝 (the prefecture) + 县
         expanded = table[match.group()]
         if full and not expanded.startswith(full):
             break
