@@ -85,29 +85,54 @@ def process_file(raw: bytes, meta: FileMeta) -> FileRows:
 
 def _process_document(rows: FileRows, raw: bytes, meta: FileMeta, kind: str) -> None:
     try:
-        if kind == "unsupported":
-            suffix = PurePosixPath(meta.member or meta.path).suffix
-            raise Quarantined(f"unsupported file type: {suffix or 'no extension'}: not a bulletin")
-        with rows.timed("decode"):
-            decoded = decode.decode_bytes(raw)
-            title_hint, text = html.extract_html(decoded.text) if kind == "html" else (None, decoded.text)
-        with rows.timed("repair"):
-            repaired = repair.repair_text(text)
-        with rows.timed("normalize"):
-            normalized = normalize.normalize_text(repaired.text)
-            stripped = normalize.strip_boilerplate(normalized.text)
-            simplified = normalize.to_simplified(stripped.text)
-        with rows.timed("segment"):
-            bulletin = segment.split_articles(simplified)
-        if not any(_has_words(simplified[a.start : a.end]) for a in bulletin.articles):
-            raise Quarantined("no article text left after removing boilerplate")
+        reading = read_articles(raw, meta, kind, rows)
     except Quarantined as reason:
         quarantine(rows, meta, file_id_of(raw), len(raw), str(reason), kind)
         return
+    _add_articles(rows, reading.articles, meta, reading.file_id)
+    rows.tables["files"].extend(
+        **_file_columns(meta, reading.file_id, len(raw), "ok", None, kind),
+        encoding=[reading.encoding],
+        encoding_evidence=[reading.evidence],
+        repairs=[[_repair_record(r) for r in reading.repairs]],
+        articles=[len(reading.articles)],
+    )
+
+
+class Reading(NamedTuple):
+    """A document read as far as its articles: how it was decoded, its articles, every repair."""
+
+    file_id: str
+    encoding: str
+    evidence: str
+    articles: list[_Article]
+    repairs: list[Repair]
+
+
+def read_articles(raw: bytes, meta: FileMeta, kind: str, rows: FileRows | None = None) -> Reading:
+    """Decode → repair → normalize → articles of one document (what `process_file` does before the
+    sentences); raises `Quarantined`. Stage seconds go to `rows` when given."""
+    rows = rows or FileRows()
+    if kind == "unsupported":
+        suffix = PurePosixPath(meta.member or meta.path).suffix
+        raise Quarantined(f"unsupported file type: {suffix or 'no extension'}: not a bulletin")
+    with rows.timed("decode"):
+        decoded = decode.decode_bytes(raw)
+        title_hint, text = html.extract_html(decoded.text) if kind == "html" else (None, decoded.text)
+    with rows.timed("repair"):
+        repaired = repair.repair_text(text)
+    with rows.timed("normalize"):
+        normalized = normalize.normalize_text(repaired.text)
+        stripped = normalize.strip_boilerplate(normalized.text)
+        simplified = normalize.to_simplified(stripped.text)
+    with rows.timed("segment"):
+        bulletin = segment.split_articles(simplified)
+    if not any(_has_words(simplified[a.start : a.end]) for a in bulletin.articles):
+        raise Quarantined("no article text left after removing boilerplate")
     steps = (repaired.repairs, normalized.repairs, stripped.repairs)
     positions = final_positions(steps)
     file_id = file_id_of(raw)
-    kept = []
+    kept: list[_Article] = []
     for span in bulletin.articles:
         body = simplified[span.start : span.end]
         title = span.title or (title_hint if len(bulletin.articles) == 1 else None)
@@ -124,15 +149,8 @@ def _process_document(rows: FileRows, raw: bytes, meta: FileMeta, kind: str) -> 
                 bisect_left(positions, span.end) - bisect_left(positions, span.start),
             )
         )
-    _add_articles(rows, kept, meta, file_id)
     repairs = [r for step in steps for r in step]
-    rows.tables["files"].extend(
-        **_file_columns(meta, file_id, len(raw), "ok", None, kind),
-        encoding=[decoded.encoding],
-        encoding_evidence=[decoded.evidence],
-        repairs=[[_repair_record(r) for r in repairs]],
-        articles=[len(kept)],
-    )
+    return Reading(file_id, decoded.encoding, decoded.evidence, kept, repairs)
 
 
 class _Article(NamedTuple):
