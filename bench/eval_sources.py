@@ -48,6 +48,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import html
 import json
 import re
 import sys
@@ -57,7 +58,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transforms import decode, pipeline
+from transforms import formats, pipeline
 from transforms.filenames import issue_date_from_path
 from transforms.normalize import to_simplified
 from transforms.records import FileMeta, Quarantined
@@ -87,7 +88,7 @@ JUNK = re.compile(
 """
 _SPACE = re.compile(r"\s+")
 _DATE_PREFIX = re.compile(r"^\d{8}_")
-_MARKUP = re.compile(r"<[^>]*>|\*\*|&[a-z]+;|&#\d+;")
+_MARKUP = re.compile(r"<[^>]*>|\*\*")
 _LINK_LINE = re.compile(r"\[[^\]]*\]\([^)]*\)")
 
 
@@ -203,7 +204,7 @@ def _xwlb_stories(markdown: str) -> Iterator[GoldStory]:
     for line in [*markdown.split("\n"), "# end"]:
         if line.startswith(("#", "---")):  # a heading, or the page footer after the last story
             if title is not None:
-                text = _MARKUP.sub("", _LINK_LINE.sub("", "".join(body)))
+                text = html.unescape(_MARKUP.sub("", _LINK_LINE.sub("", "".join(body))))
                 yield GoldStory(title, key(text)[:20])
             title, body = (line[4:].strip(), []) if line.startswith("### ") else (None, [])
         else:
@@ -225,9 +226,10 @@ def cctv_cases() -> Iterator[Case]:
         body = next((m.group(1) for p in _CCTV_BODY if (m := p.search(page))), None)
         title = _OG_TITLE.search(page)
         stories: tuple[GoldStory, ...] = ()
-        if path.name.startswith("VIDE") and body and key(_MARKUP.sub("", body)):
-            clean = re.sub(r"^\[视频\]", "", title.group(1)) if title else None
-            stories = (GoldStory(clean, key(_MARKUP.sub("", body))[:20]),)
+        text = html.unescape(_MARKUP.sub("", body)) if body else ""
+        if path.name.startswith("VIDE") and key(text):
+            clean = re.sub(r"^\[视频\]", "", html.unescape(title.group(1))) if title else None
+            stories = (GoldStory(clean, key(text)[:20]),)
         yield Case("cctv_html", f"cctv/{path.name}", raw, stories, samples=("编辑：", "分享到"), html=True)
 
 
@@ -235,9 +237,12 @@ def cctv_cases() -> Iterator[Case]:
 
 
 def issue_date(case: Case) -> tuple[dt.date, str]:
-    """The issue date discovery gives the file: from its name, else the fallback."""
+    """The issue date discovery gives the file: from its name, else its document, else the fallback."""
     from_path = issue_date_from_path(case.name)
-    return (from_path, "path") if from_path else (FALLBACK_DATE, "mtime")
+    if from_path:
+        return from_path, "path"
+    from_document = pipeline.document_date(case.raw, case.name)
+    return (from_document, "document") if from_document else (FALLBACK_DATE, "mtime")
 
 
 def match(stories: Iterable[GoldStory], found: list[tuple[str | None, str]]) -> dict[int, int]:
@@ -293,7 +298,7 @@ def run_pipeline(case: Case, score: Score) -> None:
     meta = FileMeta(case.name, issue, source)
     began = time.perf_counter()
     with contextlib.suppress(Quarantined):
-        pipeline.read_articles(case.raw, meta, decode.sniff_format(case.name, case.raw))
+        pipeline.read_articles(case.raw, meta, formats.detect_format(case.name, case.raw))
     score.seconds += time.perf_counter() - began
     score.megabytes += len(case.raw) / 1e6
     rows = pipeline.process_file(case.raw, meta)

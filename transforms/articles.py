@@ -89,6 +89,7 @@ _MARKUP = re.compile(r"<[^<>]*>|\*\*|__")  # [^<>]: a run of '<' without '>' sta
 _HEADING = re.compile(r"(#{1,6})\s+")
 _NUMBERED = re.compile(r"(?:\d{1,3}[.．、](?!\d)|[（(]\d{1,3}[）)])\s*")
 _TOP_ITEM = re.compile(r"\d{1,3}[.．、](?!\d)")
+_TOP_ITEMS = re.compile(r"(?<!\d)\d{1,3}[.．、](?!\d)")
 _ENUMERATED_SUBHEAD = re.compile(
     r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[，、是]"
 )
@@ -253,7 +254,7 @@ def _evidence(lines: list[_Line], i: int, level: int, loose: bool) -> str | None
     return "title"
 
 
-def _heads(lines: list[_Line], toc: range, level: int) -> list[int]:
+def _heads(lines: list[_Line], toc: range, level: int, loose_allowed: bool = True) -> list[int]:
     """Indices of the lines that start an article, in order.
 
     A lead is its article's lead: after a head found on a heading, a trailer or a ToC title, the next lead
@@ -263,7 +264,7 @@ def _heads(lines: list[_Line], toc: range, level: int) -> list[int]:
     one article.
     """
     unused_titles = _toc_titles([lines[i] for i in toc])
-    loose = not (level or toc or any(line.lead or line.trailer for line in lines))
+    loose = loose_allowed and not (level or toc or any(line.lead or line.trailer for line in lines))
     heads: list[int] = []
     body_seen = expecting_lead = False
     for i, line in enumerate(lines):
@@ -329,8 +330,21 @@ def _dateline(line: _Line) -> str | None:
     return date.group() if date else None
 
 
-def split_articles(text: str) -> Bulletin:
-    r"""Split a bulletin into articles (title, source, dateline, body span) and its ToC summary.
+def is_contents(text: str) -> bool:
+    """Whether a text is a table of contents alone: a ToC header, then numbered items.
+
+    >>> is_contents("本期节目主要内容： 1.甲地召开会议； 2.乙地开工； 3.丙地丰收。")
+    True
+    >>> is_contents("本期节目主要内容不变。")
+    False
+    """
+    first = text.lstrip().split("\n", 1)[0]
+    return _patterns().toc_header.fullmatch(first) is not None and len(_TOP_ITEMS.findall(text)) >= 3
+
+
+def split_articles(text: str, loose: bool = True) -> Bulletin:
+    r"""Split a bulletin into articles (title, source, dateline, body span) and its ToC summary. With
+    `loose` False, a title-like line alone never starts an article (office documents: their subheads).
 
     >>> bulletin = split_articles("推进会召开 李国胜讲话\n\n  10月8日下午，推进会召开。\n\n  会上，部署了。")
     >>> [(a.title, a.dateline) for a in bulletin.articles]
@@ -346,7 +360,7 @@ def split_articles(text: str) -> Bulletin:
     lines = _lines(text)
     level = _article_level(lines)
     toc = _toc_range(lines, level)
-    heads = _heads(lines, toc, level)
+    heads = _heads(lines, toc, level, loose)
     summary_lines = [lines[i] for i in toc if not lines[i].toc_header]
     summary = text[summary_lines[0].start : summary_lines[-1].end] if summary_lines else None
     return Bulletin(

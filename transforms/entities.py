@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -111,9 +111,13 @@ def extract(
 
 
 def extract_all(
-    texts: list[str], sentences: list[list[tuple[int, int, int]]], tokens: list[Columns], issue_date: dt.date
+    texts: list[str],
+    sentences: list[list[tuple[int, int, int]]],
+    tokens: list[Columns],
+    issue_date: dt.date | Sequence[dt.date],
 ) -> list[Entities]:
     """`extract` of every article of one file; the model tags them all in one pass (`ner.find_spans_all`).
+    `issue_date` anchors relative dates: one for the file, or one per article (the story's own date).
 
     >>> import datetime as dt
     >>> from transforms.segment import split_sentences, tokenize
@@ -126,9 +130,12 @@ def extract_all(
     """
     trained = ner.model()
     spans = ner.find_spans_all(texts, [model_tokens(words, trained) for words in tokens], trained)
+    anchors = [issue_date] * len(texts) if isinstance(issue_date, dt.date) else issue_date
     return [
-        extract(text, found, words, issue_date, model_spans)
-        for text, found, words, model_spans in zip(texts, sentences, tokens, spans, strict=True)
+        extract(text, found, words, anchor, model_spans)
+        for text, found, words, anchor, model_spans in zip(
+            texts, sentences, tokens, anchors, spans, strict=True
+        )
     ]
 
 

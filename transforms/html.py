@@ -20,11 +20,13 @@ from html.parser import HTMLParser
 from transforms.normalize import is_boilerplate_line
 from transforms.repair_html import tag_names
 
+MIN_TEXT = 10
+"""Characters of text inside a ``<section>`` or ``<div>`` without blocks that make it a paragraph."""
 MIN_BODY = 30
 """Characters of paragraph text below which the whole page body is taken instead of one element."""
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _TOKEN = re.compile(r"[^a-z0-9]+")
-_SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-|–—]\s).*$")
+_SITE_PARTS = re.compile(r"\s*(?:_|--|\s[-|｜–—]\s|-(?=[^-]{2,12}$))\s*")
 
 
 @dataclass(eq=False, slots=True)
@@ -43,7 +45,7 @@ def _roles() -> dict[str, frozenset[str]]:
 
 
 class _TreeBuilder(HTMLParser):
-    """Build the element tree; keep the title and ``og:title``; skip dropped elements."""
+    """Build the element tree; keep the title and the ``<meta>`` values; skip dropped elements."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -51,13 +53,14 @@ class _TreeBuilder(HTMLParser):
         self.stack = [self.root]
         self.skipping: list[str] = []
         self.title: list[str] = []
-        self.og_title: str | None = None
+        self.meta: dict[str, str] = {}
         self.in_title = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "meta" and values.get("property") == "og:title" and values.get("content"):
-            self.og_title = values["content"]
+        if tag == "meta" and values.get("content"):
+            name = values.get("property") or values.get("name") or values.get("itemprop") or ""
+            self.meta.setdefault(name.lower(), values["content"] or "")
         if self.skipping or tag in _roles()["dropped"]:
             self.skipping += [tag] if tag in _roles()["dropped"] else []
             return
@@ -95,10 +98,22 @@ class _TreeBuilder(HTMLParser):
 
 
 def _is_boilerplate(element: Element) -> bool:
-    """Navigation, sharing, comment or editor containers, by tag or by class and id."""
-    if element.tag in ("nav", "header", "footer", "aside", "form"):
+    """Navigation, sharing, comment or editor containers, and program code (``<pre>``, ``<code>``: not
+    story text), by tag or by class and id."""
+    if element.tag in (
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "pre",
+        "code",
+    ):  # not form: ASP.NET pages sit in one
         return True
     roles = _roles()
+    if element.tag in ("html", "body", "main", "article") or any(
+        w in element.marks for w in roles["never_boilerplate"]
+    ):
+        return False
     tokens = set(_TOKEN.split(element.marks))
     return bool(tokens & roles["boilerplate_tokens"]) or any(
         w in element.marks for w in roles["boilerplate_words"]
@@ -148,6 +163,14 @@ def _text_length(element: Element, in_link: bool = False) -> tuple[int, int]:
     return total, links
 
 
+def _holds_text(element: Element) -> bool:
+    """Whether a ``<section>`` or ``<div>`` is a paragraph: no block inside it, some text."""
+    block = _roles()["block"]
+    if any(isinstance(child, Element) and child.tag in block for child in element.children):
+        return False
+    return _text_length(element)[0] >= MIN_TEXT
+
+
 def _body(root: Element) -> Element:
     """The element whose paragraphs hold the most non-link text."""
     scores: dict[int, float] = {}
@@ -157,7 +180,7 @@ def _body(root: Element) -> Element:
         for child in element.children:
             if isinstance(child, str) or _is_boilerplate(child):
                 continue
-            if child.tag == "p":
+            if child.tag == "p" or (child.tag in ("section", "div") and _holds_text(child)):
                 total, links = _text_length(child)
                 weight = 2.0 if any(w in element.marks for w in _roles()["content_words"]) else 1.0
                 for ancestor, share in ((element, 1.0), (element.parent, 0.5)):
@@ -181,22 +204,74 @@ def _clean_title(title: str) -> str | None:
     return title or None
 
 
-def _title(builder: _TreeBuilder) -> str | None:
-    if builder.og_title:
-        return _clean_title(builder.og_title)
-    if "".join(builder.title).strip():
-        return _clean_title(_SITE_SUFFIX.sub("", "".join(builder.title).strip()))
-    headings: list[Element] = []
+def _headings(root: Element) -> list[str]:
+    """The text of every ``<h1>`` of the page, in order."""
+    found: list[str] = []
 
     def find(element: Element) -> None:
         for child in element.children:
             if isinstance(child, Element):
                 if child.tag == "h1":
-                    headings.append(child)
-                find(child)
+                    found.append(" ".join(_paragraphs(child)))
+                else:
+                    find(child)
 
-    find(builder.root)
-    return _clean_title(" ".join(_paragraphs(headings[0]))) if headings else None
+    find(root)
+    return [heading for heading in found if heading.strip()]
+
+
+def _squeezed(text: str) -> str:
+    return _SPACE.sub("", text).replace("\u3000", "")
+
+
+def _title(builder: _TreeBuilder) -> str | None:
+    """The headline: an ``<h1>`` that the ``<title>`` or ``og:title`` begins with (a site name may
+    follow), else ``og:title``, else the longest part of ``<title>`` between site-name separators,
+    else the first ``<h1>``."""
+    page_titles = [t for t in (builder.meta.get("og:title"), "".join(builder.title)) if t and t.strip()]
+    headings = _headings(builder.root)
+    for heading in headings:
+        if any(_squeezed(t).startswith(_squeezed(heading)) for t in page_titles):
+            return _clean_title(heading)
+    if builder.meta.get("og:title"):
+        return _clean_title(builder.meta["og:title"])
+    if page_titles:
+        return _clean_title(max(_SITE_PARTS.split(page_titles[0].strip()), key=len))
+    return _clean_title(headings[0]) if headings else None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What a page holds: its title, its main text as paragraphs, every paragraph of the page (the
+    lines around the main text carry dates and sources) and its ``<meta>`` values."""
+
+    title: str | None
+    paragraphs: list[str]
+    page_paragraphs: list[str]
+    meta: dict[str, str]
+
+
+def read_page(html: str) -> Page:
+    """Parse a page into its title, main text, all its paragraphs and its ``<meta>`` values."""
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    paragraphs = [p for p in _paragraphs(_body(builder.root)) if not is_boilerplate_line(p)]
+    return Page(_title(builder), paragraphs, _paragraphs(builder.root), builder.meta)
+
+
+def fragment_text(html: str) -> str:
+    """The text of an HTML fragment (a feed item's description), paragraphs separated by blank lines.
+
+    >>> fragment_text("<p>第一段&amp;</p><p>第二段<br>下一行</p>"), fragment_text("纯文本")
+    ('第一段&\\n\\n第二段\\n\\n下一行', '纯文本')
+    """
+    if "<" not in html and "&" not in html:
+        return html.strip()
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return "\n\n".join(_paragraphs(builder.root))
 
 
 def extract_html(html: str) -> tuple[str | None, str]:
@@ -210,8 +285,5 @@ def extract_html(html: str) -> tuple[str | None, str]:
     >>> extract_html(page)
     ('会议召开', '央视网消息：会议召开。\\n\\n第二段\\xa0内容。')
     """
-    builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
-    paragraphs = [p for p in _paragraphs(_body(builder.root)) if not is_boilerplate_line(p)]
-    return _title(builder), "\n\n".join(paragraphs)
+    page = read_page(html)
+    return page.title, "\n\n".join(page.paragraphs)

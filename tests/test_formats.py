@@ -1,0 +1,80 @@
+"""formats: every format told from its bytes, unsupported ones refused with a reason a user can act on,
+each listed format read into documents on real samples (../shared multisource, skipped when absent)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import shared_path
+from transforms.formats import detect_format, read_documents
+from transforms.records import Quarantined
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _cases(name: str) -> list[dict]:
+    return json.loads((CASES / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", _cases("formats_detect.json"), ids=lambda c: c["note"])
+def test_detect_format(case: dict) -> None:
+    assert detect_format(case["name"], case["head"].encode()) == case["format"]
+
+
+def _raw(case: dict) -> bytes:
+    if "zip" in case:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for member, text in case["zip"].items():
+                archive.writestr(member, text)
+        return buffer.getvalue()
+    return bytes.fromhex(case["hex"])
+
+
+@pytest.mark.parametrize("case", _cases("formats_unsupported.json"), ids=lambda c: c["note"])
+def test_unsupported_formats_are_refused_with_an_actionable_reason(case: dict) -> None:
+    raw = _raw(case)
+    kind = detect_format(case["name"], raw)
+    assert kind == "unsupported"
+    with pytest.raises(Quarantined) as refused:
+        read_documents(raw, case["name"], kind)
+    assert str(refused.value) == case["reason"]
+
+
+SAMPLES = {
+    "wechat_feeds_rss": ("feed", 90),
+    "daily60s_digest_json": ("json", 105),
+    "sogoucs_dump_gbk": ("dump", 200),
+    "sogoucs_dump_utf8": ("dump", 200),
+    "gov_report_docx": ("docx", 7),
+    "gov_report_pdf": ("pdf", 1),
+}
+
+
+@pytest.mark.parametrize("folder", sorted(SAMPLES))
+def test_real_samples_are_read_not_quarantined(folder: str) -> None:
+    kind, documents = SAMPLES[folder]
+    found = 0
+    for path in sorted(shared_path("corpora", "multisource", folder).iterdir()):
+        raw = path.read_bytes()
+        assert detect_format(path.name, raw) == kind
+        found += len(read_documents(raw, path.name, kind).documents)
+    assert found == documents
+
+
+def test_eml_with_an_html_part_is_read_as_a_page() -> None:
+    raw = (
+        "Subject: =?utf-8?b?566A5oql?=\nDate: Fri, 05 Jan 2024 09:00:00 +0800\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/alternative; boundary="b"\n\n--b\nContent-Type: text/plain; charset=utf-8\n\n'
+        "纯文本\n--b\nContent-Type: text/html; charset=utf-8\n\n<html><body><p>1月5日，全市召开经济工作会议，"
+        "总结去年工作，部署今年的重点任务。</p></body></html>\n--b--\n"
+    ).encode()
+    read = read_documents(raw, "x.eml", detect_format("x.eml", raw))
+    [document] = read.documents
+    assert document.title == "简报" and str(document.date) == "2024-01-05"
+    assert document.text.startswith("1月5日") and read.date == document.date

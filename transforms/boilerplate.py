@@ -1,0 +1,260 @@
+"""Line-level boilerplate classifier: what a reader does not count as the story leaves the text, logged.
+
+Each line of a document is tried against the rules of resources/boilerplate_lines.json, in order; a
+line a rule matches whole is removed and logged as ``boilerplate:<kind>`` (url, copyright, editor,
+byline, dateline, caption, share, navigation, related, …). Rules marked ``edges`` only take lines
+before the first or after the last prose paragraph of the document (bylines, date lines, captions and
+share widgets stand there; the same words inside a story stay). Inside the lines that stay, Markdown
+link and image syntax keeps its visible text and loses its URL, and bare URLs and e-mail addresses go.
+The byline facts of the removed lines are kept: the source (``来源：``), the author (``作者：``,
+``记者``) and the date (``发布时间：2011-09-26``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import NamedTuple
+
+from transforms.docdates import written_date
+from transforms.normalize import to_simplified
+from transforms.records import Repair
+from transforms.repair_log import repaired
+
+_PROSE_END = re.compile(r"[。！？!?]")
+_DATED = ("dateline", "byline", "headnote")  # kinds whose line's date is the story's
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    kind: str
+    pattern: re.Pattern[str]
+    edges: bool
+    longest: int
+    block: bool
+    needs: re.Pattern[str] | None
+    keep: int = 0
+
+
+class Facts(NamedTuple):
+    """What the removed byline lines said: where the story comes from, who wrote it, when."""
+
+    source: str | None = None
+    author: str | None = None
+    date: dt.date | None = None
+
+
+class Cleaned(NamedTuple):
+    text: str
+    repairs: tuple[Repair, ...]
+    facts: Facts
+
+
+@cache
+def _table() -> dict:
+    return json.loads((files("transforms") / "resources" / "boilerplate_lines.json").read_text("utf-8"))
+
+
+@cache
+def rules() -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    """(line rules, inline rules) compiled from the resource, once."""
+
+    def rule(entry: dict) -> Rule:
+        return Rule(
+            entry["kind"],
+            re.compile(entry["pattern"], re.I),
+            entry.get("where") == "edges",
+            entry.get("max", 10_000),
+            entry.get("block", False),
+            re.compile("|".join(map(re.escape, entry["needs"]))) if entry.get("needs") else None,
+            entry.get("keep", 0),
+        )
+
+    return tuple(map(rule, _table()["rules"])), tuple(map(rule, _table()["inline"]))
+
+
+def _is_prose(line: str) -> bool:
+    return (
+        len(line) >= _table()["prose_min"]
+        and _PROSE_END.search(line) is not None
+        and _not_prose().fullmatch(line.strip()) is None
+    )
+
+
+@cache
+def _not_prose() -> re.Pattern[str]:
+    return re.compile(_table()["not_prose"])
+
+
+def classify_line(line: str, edge: bool = True) -> str | None:
+    """The kind of boilerplate a whole line is, or None for story text.
+
+    >>> [classify_line(x) for x in ("责编：王五", "发布时间：2011-09-26 发布人：李四", "PDF链接：https://a.cn/x.pdf")]
+    ['editor', 'dateline', 'link']
+    >>> classify_line("2018-07-31 08:19"), classify_line("（原标题：会议召开）")
+    ('dateline', 'original_title')
+    >>> classify_line("分享到：微信 微博")
+    'share'
+    >>> classify_line("2024年全国两会在北京开幕"), classify_line("记者王五报道，会议召开。", edge=False)
+    (None, None)
+    >>> classify_line("[查看原文](https://tv.cctv.com/2024/03/20/VIDE.shtml)", edge=False)
+    'link_line'
+    """
+    if not edge and not _triggers()[0].search(line):
+        return None
+    return _kind(to_simplified(line), edge)
+
+
+def _kind(simple: str, edge: bool) -> str | None:
+    """The first rule a line (in Simplified) matches whole, of all rules or only `anywhere` ones."""
+    match = _combined(edge).fullmatch(simple)
+    return match.lastgroup if match else None
+
+
+@cache
+def _combined(edge: bool) -> re.Pattern[str]:
+    """All line rules (at the edges) or the `anywhere` ones as one pattern, a named group per kind
+    in rule order: one match per line instead of one per rule."""
+    branches = [
+        f"(?P<{entry['kind']}>(?=.{{0,{entry.get('max', 10_000)}}}\\Z)(?:{entry['pattern']}))"
+        for entry in _table()["rules"]
+        if edge or entry.get("where") != "edges"
+    ]
+    return re.compile("|".join(branches), re.I)
+
+
+@cache
+def _triggers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a line holds a string some `anywhere` rule needs, a line holds one an inline rule needs): one
+    search per line spares trying every rule on the story lines of a long bulletin."""
+
+    def any_of(needs: set[str]) -> re.Pattern[str]:  # no re.I: it makes the search 15 times slower
+        return re.compile("|".join(map(re.escape, sorted(needs, key=len, reverse=True))))
+
+    table = _table()
+    return (
+        any_of({n for rule in table["rules"] if rule.get("where") != "edges" for n in rule.get("needs", ())}),
+        any_of({n for rule in table["inline"] for n in rule["needs"]}),
+    )
+
+
+def _facts(removed: list[tuple[str, str]]) -> Facts:
+    table = _table()["facts"]
+    source = author = date = None
+    for kind, line in removed:
+        if kind not in table["kinds"]:
+            continue
+        simple = to_simplified(line)
+        source = source or _group(table["source"], simple)
+        author = author or _group(table["author"], simple)
+        if kind in _DATED:
+            date = date or written_date(simple)
+    return Facts(source, author, date)
+
+
+def _group(pattern: str, text: str) -> str | None:
+    match = re.search(pattern, text)
+    return match.group(1).strip() if match else None
+
+
+def _inline(line: str, offset: int) -> list[Repair]:
+    edits: list[Repair] = []
+    taken = 0
+    for rule in rules()[1]:
+        if rule.needs and not rule.needs.search(line):
+            continue
+        for match in rule.pattern.finditer(line):
+            if match.start() < taken:
+                continue
+            kept = match.group(rule.keep) if rule.keep else ""
+            edits.append(
+                Repair(f"boilerplate:{rule.kind}", offset + match.start(), match.group(), kept or "")
+            )
+            taken = match.end()
+    return sorted(edits, key=lambda r: r.offset)
+
+
+def clean_document(text: str) -> Cleaned:
+    r"""Remove boilerplate lines and inline URLs from a document's text, keeping the byline facts.
+
+    >>> story = "会议在北京召开，会议强调要抓好今年各项重点工作的落实。"
+    >>> cleaned = clean_document(f"来源：新华社 作者：王五\n\n{story}\n\n责编：赵六")
+    >>> cleaned.text, cleaned.facts.source, cleaned.facts.author
+    ('会议在北京召开，会议强调要抓好今年各项重点工作的落实。', '新华社', '王五')
+    >>> clean_document("详见[通知](https://a.gov.cn/t.html)全文，或访问（https://b.cn）。").text
+    '详见通知全文，或访问。'
+    """
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    line_hits, inline_hits = (_hit_lines(pattern, text, starts) for pattern in _triggers())
+    kinds = _kinds(lines, to_simplified(text).split("\n"), line_hits)
+    edits: list[Repair] = []
+    kept = [i for i, kind in enumerate(kinds) if kind is None and lines[i].strip()]
+    for i, kind in enumerate(kinds):
+        if kind is None:
+            if i in inline_hits:
+                edits.extend(_inline(lines[i], starts[i]))
+            continue
+        after = bisect_right(kept, i)
+        begin, end = starts[i], starts[kept[after]] if after < len(kept) else len(text)
+        if after == len(kept):  # nothing kept after it: take the line breaks before it instead
+            begin = starts[kept[after - 1]] + len(lines[kept[after - 1]]) if after else 0
+        elif after == 0:  # nothing kept before it: the text starts with the next kept line
+            begin = 0
+        edits.append(Repair(f"boilerplate:{kind}", begin, text[begin:end], ""))
+    edits = _disjoint(edits)
+    removed = [(kind, lines[i].strip()) for i, kind in enumerate(kinds) if kind]
+    result = repaired(text, edits)
+    return Cleaned(result.text, result.repairs, _facts(removed))
+
+
+def _hit_lines(pattern: re.Pattern[str], text: str, starts: list[int]) -> set[int]:
+    """Indices of the lines holding a match of `pattern` (one scan of the whole text)."""
+    return {bisect_right(starts, match.start()) - 1 for match in pattern.finditer(text)}
+
+
+def _kinds(lines: list[str], simple: list[str], hits: set[int]) -> list[str | None]:
+    """The boilerplate kind of each line (None for story text and blank lines), from the lines in
+    Simplified (`simple`); a line inside the story is only tried when it holds a string an `anywhere`
+    rule needs (`hits`)."""
+    anywhere = {i: _kind(simple[i].strip(), edge=False) for i in hits if lines[i].strip()}
+    prose = [not anywhere.get(i) and _is_prose(line) for i, line in enumerate(lines)]
+    first = prose.index(True) if True in prose else -1
+    last = len(prose) - 1 - prose[::-1].index(True) if True in prose else len(lines)
+    blocks = {rule.kind for rule in rules()[0] if rule.block}
+    kinds: list[str | None] = []
+    block: str | None = None
+    for i, line in enumerate(lines):
+        body = line.strip()
+        if not body:
+            kinds.append(None)
+            continue
+        edge = i < first or i > last
+        if block and not prose[i]:
+            kind = block
+        else:
+            kind = _kind(simple[i].strip(), edge) if edge else anywhere.get(i)
+        block = kind if kind in blocks or (block and kind == block) else None
+        kinds.append(kind)
+    return kinds
+
+
+def _disjoint(edits: list[Repair]) -> list[Repair]:
+    """Removals merged where they overlap (a run of removed lines), in offset order."""
+    merged: list[Repair] = []
+    for edit in sorted(edits, key=lambda r: r.offset):
+        if merged and edit.offset < merged[-1].offset + len(merged[-1].before):
+            last = merged[-1]
+            end = max(last.offset + len(last.before), edit.offset + len(edit.before))
+            before = last.before + edit.before[last.offset + len(last.before) - edit.offset :]
+            merged[-1] = Repair(last.kind, last.offset, before[: end - last.offset], "")
+        else:
+            merged.append(edit)
+    return merged

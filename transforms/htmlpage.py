@@ -1,0 +1,147 @@
+"""HTML page → documents: the article with its title, date and source, or nothing for a list page.
+
+`transforms.html` finds the main text and the title. Here: the main text starts after its own copy of
+the title (what comes before it is site chrome); the date is the first the page states about itself
+(a ``<meta>`` publication date, a WeChat post's ``var ct`` timestamp, else the first full date written
+near the title); the source is the ``来源：`` line near the title. A page with no paragraph of prose (a
+list of headlines, a homepage) holds no story. Tables: resources/html_page.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from functools import cache
+from importlib.resources import files
+
+from transforms.docdates import epoch_date, written_date
+from transforms.html import Page, read_page
+from transforms.records import Document
+
+_WECHAT_TIME = re.compile(r"""var\s+ct\s*=\s*["']?(\d{10})["']?""")
+_OWN_URL = re.compile(
+    r"<!--\s*(?:saved from url=\(\d+\))?\s*(https?://[^\s>]+)\s*-->"
+    r"|<link[^>]+rel=[\"']canonical[\"'][^>]+href=[\"']([^\"']+)"
+    r"|property=[\"']og:url[\"'][^>]+content=[\"']([^\"']+)",
+    re.I,
+)
+"""The page's own address (a saved page's comment, the canonical link, og:url): it often holds the
+publication date (``/2019-12/10/c_1125327450.htm``)."""
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_SPACE = re.compile(r"\s+")
+_CLAUSE_END = re.compile(r"[。，！？；：…”」』,!?;:]\s*$")
+
+
+@cache
+def _table() -> dict:
+    return json.loads((files("transforms") / "resources" / "html_page.json").read_text(encoding="utf-8"))
+
+
+def _squeezed(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def _title_index(paragraphs: list[str], title: str | None, window: int) -> int | None:
+    """Where the page's own copy of its title ends among the first `window` paragraphs (a long title
+    may be broken over up to four).
+
+    >>> _title_index(["首页", "关于批准", "国债的决议", "正文"], "关于批准国债的决议", 10)
+    2
+    """
+    if not title:
+        return None
+    wanted = _squeezed(title)
+    for start in range(min(window, len(paragraphs))):
+        joined = ""
+        for end in range(start, min(start + 4, len(paragraphs))):
+            joined += _squeezed(paragraphs[end])
+            if joined == wanted:
+                return end
+            if not wanted.startswith(joined):
+                break
+    return None
+
+
+def page_date(page: Page, html: str) -> dt.date | None:
+    """The date a page states about itself: ``<meta>``, WeChat's ``var ct``, its own address, else the
+    first full date written near its title.
+
+    >>> page = Page("标题", [], ["首页", "标题", "发布时间：2011-09-26 来源：省政府"], {})
+    >>> page_date(page, "")
+    datetime.date(2011, 9, 26)
+    """
+    for name in _table()["date_meta"]:
+        found = written_date(page.meta.get(name))
+        if found:
+            return found
+    stamp = _WECHAT_TIME.search(html)
+    if stamp:
+        return epoch_date(stamp.group(1))
+    own = _OWN_URL.search(html)
+    address = next((g for g in own.groups() if g), None) if own else None
+    found = written_date(address) or written_date(address, compact=True)
+    if found:
+        return found
+    window = _table()["title_window"]
+    at = _title_index(page.page_paragraphs, page.title, len(page.page_paragraphs)) or 0
+    start = max(0, at - window // 3)
+    for line in [*page.page_paragraphs[start : at + window], *page.paragraphs[:3]]:
+        found = written_date(line)
+        if found:
+            return found
+    return None
+
+
+def page_source(page: Page) -> str | None:
+    """The publisher the ``来源：`` line near the title names.
+
+    >>> page_source(Page("标题", [], ["标题", "2019-09-18 06:23 来源： 山西日报 打印"], {}))
+    '山西日报'
+    """
+    labels = "|".join(map(re.escape, _table()["source_labels"]))
+    pattern = re.compile(rf"(?:{labels})\s*[：:]\s*([^\s|｜:：]{{2,20}})")
+    start = _title_index(page.page_paragraphs, page.title, len(page.page_paragraphs)) or 0
+    for line in page.page_paragraphs[start : start + _table()["title_window"]]:
+        match = pattern.search(line)
+        if match:
+            return match.group(1)
+    return None
+
+
+def is_list_page(paragraphs: list[str]) -> bool:
+    """A page whose main text has no paragraph of prose: headlines and links only.
+
+    >>> is_list_page(["热点精选", "三大战区海军演练", "央视军事8小时前"])
+    True
+    >>> is_list_page(["台中市凌晨發生一起墜樓案，一名賴姓女子酒後與男友發生口角，經送醫後仍宣告不治。"])
+    False
+    """
+    least = _table()["min_prose"]
+    if not any(len(p) >= least and _SENTENCE_END.search(p) for p in paragraphs):
+        return True
+    clauses = sum(len(p) for p in paragraphs if _CLAUSE_END.search(p) or _SENTENCE_END.search(p))
+    return clauses < _table()["prose_share"] * sum(map(len, paragraphs))
+
+
+def page_documents(html: str) -> list[Document]:
+    """The article of a page (none for a list page): main text after the title's copy, title, date,
+    source.
+
+    >>> page = ('<html><head><title>会议召开_新闻_某某网</title></head><body><div class="nav">首页</div>'
+    ...         '<div class="article"><h1>会议召开</h1><p>2024-01-05 10:00 来源：某某日报</p>'
+    ...         '<p>1月5日，全市召开经济工作会议，总结去年工作，部署今年的重点任务。</p>'
+    ...         '<p>会议强调，要抓好落实。</p></div></body></html>')
+    >>> [(d.title, d.date, d.source, d.text[-11:]) for d in page_documents(page)]
+    [('会议召开', datetime.date(2024, 1, 5), '某某日报', '会议强调，要抓好落实。')]
+    """
+    page = read_page(html)
+    paragraphs = page.paragraphs
+    at = _title_index(paragraphs, page.title, _table()["title_window"])
+    if at is not None:
+        paragraphs = paragraphs[at + 1 :]
+    if is_list_page(paragraphs):
+        return []
+    return [
+        Document("\n\n".join(paragraphs), page.title, page_date(page, html), page_source(page), stories=False)
+    ]
