@@ -70,7 +70,8 @@ def test_real_samples_are_read_not_quarantined(folder: str) -> None:
 def test_eml_with_an_html_part_is_read_as_a_page() -> None:
     raw = (
         "Subject: =?utf-8?b?566A5oql?=\nDate: Fri, 05 Jan 2024 09:00:00 +0800\nMIME-Version: 1.0\n"
-        'Content-Type: multipart/alternative; boundary="b"\n\n--b\nContent-Type: text/plain; charset=utf-8\n\n'
+        'Content-Type: multipart/alternative; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain; charset=utf-8\n\n"
         "纯文本\n--b\nContent-Type: text/html; charset=utf-8\n\n<html><body><p>1月5日，全市召开经济工作会议，"
         "总结去年工作，部署今年的重点任务。</p></body></html>\n--b--\n"
     ).encode()
