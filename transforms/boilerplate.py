@@ -82,13 +82,16 @@ def _is_prose(line: str) -> bool:
     return (
         len(line) >= _table()["prose_min"]
         and _PROSE_END.search(line) is not None
-        and _not_prose().fullmatch(line.strip()) is None
+        and _not_prose()[0].match(line.lstrip()) is None
+        and _not_prose()[1].search(line[-60:]) is None
     )
 
 
 @cache
-def _not_prose() -> re.Pattern[str]:
-    return re.compile(_table()["not_prose"])
+def _not_prose() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(how a caption or headnote starts, how a photo credit ends a line)."""
+    table = _table()["not_prose"]
+    return re.compile(table["start"]), re.compile(table["end"])
 
 
 def classify_line(line: str, edge: bool = True) -> str | None:
@@ -194,25 +197,32 @@ def clean_document(text: str) -> Cleaned:
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
     line_hits, inline_hits = (_hit_lines(pattern, text, starts) for pattern in _triggers())
-    kinds = _kinds(lines, to_simplified(text).split("\n"), line_hits)
+    kinds = _kinds(lines, line_hits)
     edits: list[Repair] = []
-    kept = [i for i, kind in enumerate(kinds) if kind is None and lines[i].strip()]
-    for i, kind in enumerate(kinds):
-        if kind is None:
-            if i in inline_hits:
-                edits.extend(_inline(lines[i], starts[i]))
-            continue
-        after = bisect_right(kept, i)
-        begin, end = starts[i], starts[kept[after]] if after < len(kept) else len(text)
-        if after == len(kept):  # nothing kept after it: take the line breaks before it instead
-            begin = starts[kept[after - 1]] + len(lines[kept[after - 1]]) if after else 0
-        elif after == 0:  # nothing kept before it: the text starts with the next kept line
+    for i in sorted(inline_hits - kinds.keys()):
+        edits.extend(_inline(lines[i], starts[i]))
+    for i, kind in kinds.items():
+        after = _kept(lines, kinds, i, 1)
+        before = _kept(lines, kinds, i, -1)
+        begin, end = starts[i], starts[after] if after is not None else len(text)
+        if after is None:  # nothing kept after it: take the line breaks before it instead
+            begin = starts[before] + len(lines[before]) if before is not None else 0
+        elif before is None:  # nothing kept before it: the text starts with the next kept line
             begin = 0
         edits.append(Repair(f"boilerplate:{kind}", begin, text[begin:end], ""))
-    edits = _disjoint(edits)
-    removed = [(kind, lines[i].strip()) for i, kind in enumerate(kinds) if kind]
-    result = repaired(text, edits)
+    removed = [(kind, lines[i].strip()) for i, kind in sorted(kinds.items())]
+    result = repaired(text, _disjoint(edits))
     return Cleaned(result.text, result.repairs, _facts(removed))
+
+
+def _kept(lines: list[str], kinds: dict[int, str], i: int, step: int) -> int | None:
+    """The nearest line after (step 1) or before (step -1) line `i` that stays, if any."""
+    i += step
+    while 0 <= i < len(lines):
+        if i not in kinds and lines[i].strip():
+            return i
+        i += step
+    return None
 
 
 def _hit_lines(pattern: re.Pattern[str], text: str, starts: list[int]) -> set[int]:
@@ -220,29 +230,32 @@ def _hit_lines(pattern: re.Pattern[str], text: str, starts: list[int]) -> set[in
     return {bisect_right(starts, match.start()) - 1 for match in pattern.finditer(text)}
 
 
-def _kinds(lines: list[str], simple: list[str], hits: set[int]) -> list[str | None]:
-    """The boilerplate kind of each line (None for story text and blank lines), from the lines in
-    Simplified (`simple`); a line inside the story is only tried when it holds a string an `anywhere`
+def _kinds(lines: list[str], hits: set[int]) -> dict[int, str]:
+    """The boilerplate lines (index → kind). Edge rules look at the lines next to the first and the
+    last prose paragraph; a line inside the story is only tried when it holds a string an `anywhere`
     rule needs (`hits`)."""
-    anywhere = {i: _kind(simple[i].strip(), edge=False) for i in hits if lines[i].strip()}
-    prose = [not anywhere.get(i) and _is_prose(line) for i, line in enumerate(lines)]
-    first = prose.index(True) if True in prose else -1
-    last = len(prose) - 1 - prose[::-1].index(True) if True in prose else len(lines)
+    anywhere = {i: _kind(to_simplified(lines[i].strip()), edge=False) for i in hits if lines[i].strip()}
+    anywhere = {i: kind for i, kind in anywhere.items() if kind}
+
+    def prose(i: int) -> bool:
+        return i not in anywhere and _is_prose(lines[i])
+
+    first = next((i for i in range(len(lines)) if prose(i)), None)
+    last = next((i for i in range(len(lines) - 1, -1, -1) if prose(i)), None)
+    window = _table()["edge_lines"]
+    if first is None or last is None:
+        return anywhere
+    head = [i for i in range(first - 1, -1, -1) if lines[i].strip()][:window]
+    tail = [i for i in range(last + 1, len(lines)) if lines[i].strip()][:window]
+    kinds = dict(anywhere)
     blocks = {rule.kind for rule in rules()[0] if rule.block}
-    kinds: list[str | None] = []
-    block: str | None = None
-    for i, line in enumerate(lines):
-        body = line.strip()
-        if not body:
-            kinds.append(None)
-            continue
-        edge = i < first or i > last
-        if block and not prose[i]:
-            kind = block
-        else:
-            kind = _kind(simple[i].strip(), edge) if edge else anywhere.get(i)
-        block = kind if kind in blocks or (block and kind == block) else None
-        kinds.append(kind)
+    for run in (sorted(head), tail):
+        block: str | None = None
+        for i in run:
+            kind = block if block and not prose(i) else _kind(to_simplified(lines[i].strip()), edge=True)
+            block = kind if kind in blocks or (block and kind == block) else None
+            if kind:
+                kinds[i] = kind
     return kinds
 
 

@@ -13,6 +13,7 @@ as ``[视频]``. Tables: resources/html_residue.json.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
@@ -20,6 +21,8 @@ from html.parser import HTMLParser
 from transforms.normalize import is_boilerplate_line
 from transforms.repair_html import tag_names
 
+STORY_HEADINGS = 3
+"""Linked headings of one level that make a page a digest of stories."""
 MIN_TEXT = 10
 """Characters of text inside a ``<section>`` or ``<div>`` without blocks that make it a paragraph."""
 MIN_BODY = 30
@@ -120,8 +123,9 @@ def _is_boilerplate(element: Element) -> bool:
     )
 
 
-def _paragraphs(element: Element) -> list[str]:
-    """The text of an element, one string per paragraph (block elements and ``<br>`` separate them)."""
+def _paragraphs(element: Element, story_tag: str | None = None) -> list[str]:
+    """The text of an element, one string per paragraph (block elements and ``<br>`` separate them);
+    a heading of `story_tag` (a digest's story headline) comes out as a Markdown ``###`` line."""
     out: list[str] = []
     current: list[str] = []
 
@@ -135,6 +139,9 @@ def _paragraphs(element: Element) -> list[str]:
         for child in node.children:
             if isinstance(child, str):
                 current.append(child)
+            elif child.tag == story_tag:
+                flush()
+                out.append("### " + " ".join(_paragraphs(child)))
             elif not _is_boilerplate(child):
                 breaks = child.tag in _roles()["block"] or child.tag in _roles()["breaks"]
                 if breaks:
@@ -243,12 +250,37 @@ def _title(builder: _TreeBuilder) -> str | None:
 @dataclass(frozen=True, slots=True)
 class Page:
     """What a page holds: its title, its main text as paragraphs, every paragraph of the page (the
-    lines around the main text carry dates and sources) and its ``<meta>`` values."""
+    lines around the main text carry dates and sources), its ``<meta>`` values, and whether it is a
+    digest of linked stories (their headlines then stand in the paragraphs as ``### `` lines)."""
 
     title: str | None
     paragraphs: list[str]
     page_paragraphs: list[str]
     meta: dict[str, str]
+    digest: bool = False
+
+
+def _story_tag(body: Element) -> str | None:
+    """The heading tag of a digest's stories: h2, h3 or h4 when at least STORY_HEADINGS headings of it
+    in the body are links (a digest links each story; an article's subheads are no links)."""
+    linked: Counter[str] = Counter()
+
+    def visit(element: Element, in_link: bool) -> None:
+        for child in element.children:
+            if isinstance(child, Element) and not _is_boilerplate(child):
+                if child.tag in ("h2", "h3", "h4") and (in_link or _holds_link(child)):
+                    linked[child.tag] += 1
+                visit(child, in_link or child.tag == "a")
+
+    visit(body, False)
+    tag, count = max(linked.items(), key=lambda item: item[1], default=(None, 0))
+    return tag if count >= STORY_HEADINGS else None
+
+
+def _holds_link(element: Element) -> bool:
+    return any(
+        isinstance(child, Element) and (child.tag == "a" or _holds_link(child)) for child in element.children
+    )
 
 
 def read_page(html: str) -> Page:
@@ -256,8 +288,10 @@ def read_page(html: str) -> Page:
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
-    paragraphs = [p for p in _paragraphs(_body(builder.root)) if not is_boilerplate_line(p)]
-    return Page(_title(builder), paragraphs, _paragraphs(builder.root), builder.meta)
+    body = _body(builder.root)
+    story_tag = _story_tag(body)
+    paragraphs = [p for p in _paragraphs(body, story_tag) if not is_boilerplate_line(p)]
+    return Page(_title(builder), paragraphs, _paragraphs(builder.root), builder.meta, story_tag is not None)
 
 
 def fragment_text(html: str) -> str:

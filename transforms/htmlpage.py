@@ -1,10 +1,13 @@
-"""HTML page → documents: the article with its title, date and source, or nothing for a list page.
+"""HTML page → documents: the article with its title, date and source, a digest's stories, or nothing
+for a list page.
 
 `transforms.html` finds the main text and the title. Here: the main text starts after its own copy of
 the title (what comes before it is site chrome); the date is the first the page states about itself
 (a ``<meta>`` publication date, a WeChat post's ``var ct`` timestamp, else the first full date written
-near the title); the source is the ``来源：`` line near the title. A page with no paragraph of prose (a
-list of headlines, a homepage) holds no story. Tables: resources/html_page.json.
+near the title); the source is the ``来源：`` line near the title. A digest (linked ``<h2>``-``<h4>``
+headlines, each with its lead) is one document split at those headlines only, never at a subhead
+inside a story. A page with no paragraph of prose (a list of headlines, a homepage) holds no story.
+Tables: resources/html_page.json.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ _OWN_URL = re.compile(
 publication date (``/2019-12/10/c_1125327450.htm``)."""
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _SPACE = re.compile(r"\s+")
+_HEADLINE = "### "  # how transforms.html marks a digest's story headline
 _CLAUSE_END = re.compile(r"[。，！？；：…”」』,!?;:]\s*$")
 
 
@@ -124,6 +128,23 @@ def is_list_page(paragraphs: list[str]) -> bool:
     return clauses < _table()["prose_share"] * sum(map(len, paragraphs))
 
 
+def _leads_stories(paragraphs: list[str]) -> bool:
+    """Whether most linked headlines of a digest lead a paragraph of prose (a story), not just a date
+    or a count (a list page).
+
+    >>> _leads_stories(["### 甲", "2小时前", "### 乙", "128评论", "### 丙", "1小时前"])
+    False
+    """
+    least = _table()["min_prose"]
+    stories: list[bool] = []
+    for paragraph in paragraphs:
+        if paragraph.startswith(_HEADLINE):
+            stories.append(False)
+        elif stories and len(paragraph) >= least and _SENTENCE_END.search(paragraph):
+            stories[-1] = True
+    return sum(stories) >= max(3, _table()["digest_share"] * len(stories))
+
+
 def page_documents(html: str) -> list[Document]:
     """The article of a page (none for a list page): main text after the title's copy, title, date,
     source.
@@ -140,6 +161,10 @@ def page_documents(html: str) -> list[Document]:
     at = _title_index(paragraphs, page.title, _table()["title_window"])
     if at is not None:
         paragraphs = paragraphs[at + 1 :]
+    if page.digest and _leads_stories(paragraphs):
+        text = "\n\n".join(paragraphs)
+        return [Document(text, None, page_date(page, html), page_source(page), stories=True, loose=False)]
+    paragraphs = [p.removeprefix(_HEADLINE) for p in paragraphs]
     if is_list_page(paragraphs):
         return []
     return [
