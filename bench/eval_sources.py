@@ -1,6 +1,6 @@
 """Stories from real sources of every kind: one row per story, its title and date, no boilerplate.
 
-    python -m bench.eval_sources                  # multisource, cctv_html, every 10th xwlb bulletin
+    python -m bench.eval_sources                  # multisource, cctv_html, thucnews, every 10th xwlb bulletin
     python -m bench.eval_sources --xwlb-every 1   # the whole of xwlb (a few minutes more)
     python -m bench.eval_sources --store          # also write bench/sources_baseline.json
 
@@ -13,6 +13,8 @@ Corpora under ../shared/corpora (skipped with a message when absent), scored per
   modification-time fallback, which is always wrong.
 - ``xwlb``: every ``### `` heading of a bulletin is a story: its title is the heading, its first
   characters the text under it (markup and the ``[查看原文](…)`` link line removed). No dates scored.
+- ``thucnews``: the THUCNews sample, one story per line (``category<TAB>text``, title and body run
+  together, so no title is scored). No dates scored.
 - ``cctv_html``: an article page (``VIDE*.shtml``) is one story: title = ``og:title`` without the
   ``[视频]`` label, first characters = the text of the body block SOURCE.md names (``<div
   id="content_area">``, or ``<!--repaste.body.begin-->`` in the older layout); a page with neither
@@ -67,6 +69,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
 MULTISOURCE = CORPORA / "multisource"
 XWLB = CORPORA / "xwlb_daily" / "news"
+THUCNEWS = CORPORA / "thucnews_sample" / "cnews.sample1000.txt"
 CCTV = CORPORA / "cctv_html" / "dump_htmls"
 BASELINE_FILE = REPO / "bench" / "sources_baseline.json"
 FALLBACK_DATE = dt.date(1970, 1, 1)
@@ -74,7 +77,7 @@ XWLB_EVERY = 10
 
 JUNK = re.compile(
     r"https?:|www\.|://|\.(?:com|cn|net|org)\b|\.(?:s?html?|php|aspx?|jsp|pdf|docx?|jpe?g|png|gif|xml)\b"
-    r"|[\w.+-]+@[\w-]+\.\w|</?[a-z][^<>]*>|&#?\w+;|\]\(|!\[|\*\*|[\[\]{}|\\^~`]|\w=\w"
+    r"|[\w.+-]+@[\w-]+\.\w|</?[a-z][^<>]*>|&#?\w+;|\]\(|!\[|\*\*|[\[\]{}|\\^`]|\w=\w"
     r"|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,}"
     r"|(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{12,}",
     re.IGNORECASE,
@@ -123,6 +126,9 @@ class Case:
 
 @dataclass
 class Score:
+    """What one source adds up to: files and bytes read, stories gold and found, titles, dates,
+    boilerplate samples and mentions checked, and the seconds decode-to-articles took."""
+
     files: int = 0
     megabytes: float = 0.0
     seconds: float = 0.0
@@ -209,6 +215,15 @@ def _xwlb_stories(markdown: str) -> Iterator[GoldStory]:
             title, body = (line[4:].strip(), []) if line.startswith("### ") else (None, [])
         else:
             body.append(line)
+
+
+def thucnews_cases() -> Iterator[Case]:
+    """The THUCNews sample: one story per line, ``category<TAB>title and body`` (its SOURCE.md)."""
+    raw = THUCNEWS.read_bytes()
+    lines = [line.split("\t", 1)[1] for line in raw.decode("utf-8").split("\n") if "\t" in line]
+    yield Case(
+        "thucnews", f"thucnews/{THUCNEWS.name}", raw, tuple(GoldStory(None, key(t)[:20]) for t in lines)
+    )
 
 
 _OG_TITLE = re.compile(r'<meta\s+property="og:title"\s+content="([^"]*)"')
@@ -346,7 +361,13 @@ def evaluate(cases: Iterable[Case], trafilatura: bool = True) -> tuple[dict[str,
 
 def all_cases(xwlb_every: int = XWLB_EVERY) -> Iterator[Case]:
     """Every case of the three corpora, each skipped with a message when absent."""
-    for folder, cases in ((MULTISOURCE, multisource_cases), (CCTV, cctv_cases), (XWLB, xwlb_cases)):
+    corpora = (
+        (MULTISOURCE, multisource_cases),
+        (CCTV, cctv_cases),
+        (XWLB, xwlb_cases),
+        (THUCNEWS, thucnews_cases),
+    )
+    for folder, cases in corpora:
         if not folder.exists():
             print(f"{folder} is absent: skipped", file=sys.stderr)
             continue

@@ -89,6 +89,7 @@ _MARKUP = re.compile(r"<[^<>]*>|\*\*|__")  # [^<>]: a run of '<' without '>' sta
 _HEADING = re.compile(r"(#{1,6})\s+")
 _NUMBERED = re.compile(r"(?:\d{1,3}[.．、](?!\d)|[（(]\d{1,3}[）)])\s*")
 _TOP_ITEM = re.compile(r"\d{1,3}[.．、](?!\d)")
+_LABEL = re.compile(r"^[^：:\s]{1,6}[：:]\s*(?=\S)")  # a page label before a ToC header: 视频简介：
 _TOP_ITEMS = re.compile(r"(?<!\d)\d{1,3}[.．、](?!\d)")
 _ENUMERATED_SUBHEAD = re.compile(
     r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[，、是]"
@@ -335,10 +336,10 @@ def is_contents(text: str) -> bool:
 
     >>> is_contents("本期节目主要内容： 1.甲地召开会议； 2.乙地开工； 3.丙地丰收。")
     True
-    >>> is_contents("本期节目主要内容不变。")
-    False
+    >>> is_contents("视频简介：本期节目主要内容：1.甲；2.乙；3.丙。"), is_contents("本期节目主要内容不变。")
+    (True, False)
     """
-    first = text.lstrip().split("\n", 1)[0]
+    first = _LABEL.sub("", text.lstrip().split("\n", 1)[0], count=1)
     return _patterns().toc_header.fullmatch(first) is not None and len(_TOP_ITEMS.findall(text)) >= 3
 
 

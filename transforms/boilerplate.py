@@ -166,20 +166,19 @@ def _group(pattern: str, text: str) -> str | None:
 
 
 def _inline(line: str, offset: int) -> list[Repair]:
+    """The inline removals in one line: every rule's matches, an earlier rule winning an overlap."""
+    found: list[tuple[int, int, int, Rule, re.Match[str]]] = []
+    for order, rule in enumerate(rules()[1]):
+        if rule.needs is None or rule.needs.search(line):
+            found += [(m.start(), order, m.end(), rule, m) for m in rule.pattern.finditer(line)]
     edits: list[Repair] = []
-    taken = 0
-    for rule in rules()[1]:
-        if rule.needs and not rule.needs.search(line):
-            continue
-        for match in rule.pattern.finditer(line):
-            if match.start() < taken:
-                continue
-            kept = match.group(rule.keep) if rule.keep else ""
-            edits.append(
-                Repair(f"boilerplate:{rule.kind}", offset + match.start(), match.group(), kept or "")
-            )
-            taken = match.end()
-    return sorted(edits, key=lambda r: r.offset)
+    end = 0
+    for start, _, stop, rule, match in sorted(found, key=lambda f: f[:2]):
+        if start >= end:
+            kept = (match.group(rule.keep) or "") if rule.keep else ""
+            edits.append(Repair(f"boilerplate:{rule.kind}", offset + start, match.group(), kept))
+            end = stop
+    return edits
 
 
 def clean_document(text: str) -> Cleaned:

@@ -1,4 +1,5 @@
-"""Record dumps → one document per record: ``<doc>`` records (SogouCA/SogouCS layout, WikiExtractor).
+"""Record dumps → one document per record: ``<doc>`` records (SogouCA/SogouCS layout, WikiExtractor),
+and corpora of one ``label<TAB>text`` record per line (THUCNews).
 
 A record is ``<doc>`` holding field elements (``<url>``, ``<docno>``, ``<contenttitle>``, ``<content>``)
 or ``<doc url=… title=…>`` holding its text. The fields named in resources/records.json give the
@@ -83,6 +84,38 @@ def _record(attributes: str, body: str) -> Document:
         link,
         stories=False,
     )
+
+
+_LINE_RECORD = re.compile(r"([^\t\n]{1,24})\t([^\t\n]+)")
+LINE_RECORD_MIN = 40
+"""Characters of text a ``label<TAB>text`` line needs to be a record (a corpus line, not a table row)."""
+
+
+def is_line_records(text: str) -> bool:
+    r"""Whether a text is a corpus of one record per line, ``label<TAB>text`` (THUCNews layout): at
+    least five lines, nine in ten of them such records.
+
+    >>> record = "体育\t" + "湖人消息，" * 10
+    >>> is_line_records(record), is_line_records("\n".join([record] * 5))
+    (False, True)
+    """
+    lines = [line for line in text.split("\n")[:50] if line.strip()]
+    records = [m for line in lines if (m := _LINE_RECORD.fullmatch(line.rstrip("\r")))]
+    good = [m for m in records if len(m.group(2)) >= LINE_RECORD_MIN]
+    return len(lines) >= 5 and len(good) >= 0.9 * len(lines)
+
+
+def line_documents(text: str) -> list[Document]:
+    r"""One document per ``label<TAB>text`` line; the label (a category) is not part of the story.
+
+    >>> [d.text for d in line_documents("体育\t湖人获胜。\n\n财经\t股市上涨。\n")]
+    ['湖人获胜。', '股市上涨。']
+    """
+    return [
+        Document(match.group(2).strip(), stories=False)
+        for line in text.split("\n")
+        if (match := _LINE_RECORD.fullmatch(line.rstrip("\r")))
+    ]
 
 
 def record_documents(text: str) -> list[Document]:

@@ -87,8 +87,8 @@ def _mime_format(raw: bytes) -> str | None:
 
 
 def detect_format(name: str, raw: bytes) -> str:
-    """The format of a file: pdf, docx, feed, dump, json, eml, mhtml, unsupported, or what
-    `decode.sniff_format` says (text, markdown, html, gzip, zip).
+    """The format of a file: pdf, docx, feed, dump, lines (one ``label<TAB>text`` record per line), json,
+    eml, mhtml, unsupported, or what `decode.sniff_format` says (text, markdown, html, gzip, zip).
 
     >>> detect_format("a.bin", b"%PDF-1.7"), detect_format("x", b'<?xml version="1.0"?><rss>')
     ('pdf', 'feed')
@@ -114,6 +114,12 @@ def detect_format(name: str, raw: bytes) -> str:
     if found:
         return found
     kind = decode.sniff_format(name, raw)
+    if (
+        kind == "text"
+        and b"\t" in raw[:SNIFF]
+        and dumps.is_line_records(raw[:65536].decode("utf-8", "ignore"))
+    ):
+        return "lines"
     if kind == "unsupported" and _suffix(name) in (".json", ".xml"):
         return "text" if _suffix(name) == ".xml" else "json"
     return kind
@@ -154,8 +160,9 @@ def read_documents(raw: bytes, name: str, kind: str) -> Read:
     if kind in ("feed", "json"):
         date, documents = (feeds.read_feed if kind == "feed" else digests.read_digest)(decoded.text)
         return Read(decoded.encoding, decoded.evidence, documents, date)
-    if kind == "dump":
-        return Read(decoded.encoding, decoded.evidence, dumps.record_documents(decoded.text))
+    if kind in ("dump", "lines"):
+        reader = dumps.record_documents if kind == "dump" else dumps.line_documents
+        return Read(decoded.encoding, decoded.evidence, reader(decoded.text))
     documents = htmlpage.page_documents(decoded.text) if kind == "html" else [Document(decoded.text)]
     return _dated(Read(decoded.encoding, decoded.evidence, documents))
 

@@ -101,8 +101,8 @@ class _TreeBuilder(HTMLParser):
 
 
 def _is_boilerplate(element: Element) -> bool:
-    """Navigation, sharing, comment or editor containers, and program code (``<pre>``, ``<code>``: not
-    story text), by tag or by class and id."""
+    """Navigation, sharing, comment or editor containers, and blocks of program code (``<pre>``: not
+    story text; inline ``<code>`` stays), by tag or by class and id."""
     if element.tag in (
         "nav",
         "header",
@@ -123,9 +123,10 @@ def _is_boilerplate(element: Element) -> bool:
     )
 
 
-def _paragraphs(element: Element, story_tag: str | None = None) -> list[str]:
+def _paragraphs(element: Element, story_tag: str | None = None, chrome: bool = False) -> list[str]:
     """The text of an element, one string per paragraph (block elements and ``<br>`` separate them);
-    a heading of `story_tag` (a digest's story headline) comes out as a Markdown ``###`` line."""
+    a heading of `story_tag` (a digest's story headline) comes out as a Markdown ``###`` line. With
+    `chrome`, navigation, share and editor containers are read too (they carry dates and sources)."""
     out: list[str] = []
     current: list[str] = []
 
@@ -142,7 +143,7 @@ def _paragraphs(element: Element, story_tag: str | None = None) -> list[str]:
             elif child.tag == story_tag:
                 flush()
                 out.append("### " + " ".join(_paragraphs(child)))
-            elif not _is_boilerplate(child):
+            elif chrome or not _is_boilerplate(child):
                 breaks = child.tag in _roles()["block"] or child.tag in _roles()["breaks"]
                 if breaks:
                     flush()
@@ -291,7 +292,8 @@ def read_page(html: str) -> Page:
     body = _body(builder.root)
     story_tag = _story_tag(body)
     paragraphs = [p for p in _paragraphs(body, story_tag) if not is_boilerplate_line(p)]
-    return Page(_title(builder), paragraphs, _paragraphs(builder.root), builder.meta, story_tag is not None)
+    everything = _paragraphs(builder.root, chrome=True)
+    return Page(_title(builder), paragraphs, everything, builder.meta, story_tag is not None)
 
 
 def fragment_text(html: str) -> str:

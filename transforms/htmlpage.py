@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 from functools import cache
 from importlib.resources import files
 
@@ -22,6 +23,10 @@ from transforms.docdates import epoch_date, written_date
 from transforms.html import Page, read_page
 from transforms.records import Document
 
+TITLE_MIN = 8
+"""Characters a paragraph needs to be taken for the headline the page title begins with."""
+TITLE_SHARE = 0.6
+"""Share of the page title such a headline covers (the rest is the site name)."""
 _WECHAT_TIME = re.compile(r"""var\s+ct\s*=\s*["']?(\d{10})["']?""")
 _OWN_URL = re.compile(
     r"<!--\s*(?:saved from url=\(\d+\))?\s*(https?://[^\s>]+)\s*-->"
@@ -33,6 +38,7 @@ _OWN_URL = re.compile(
 publication date (``/2019-12/10/c_1125327450.htm``)."""
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _SPACE = re.compile(r"\s+")
+_DATE_LABEL = re.compile(r"(?:发布|发表|出版|更新|稿件)(?:时间|日期)|時間|日期\s*[:：]|时间\s*[:：]")
 _HEADLINE = "### "  # how transforms.html marks a digest's story headline
 _CLAUSE_END = re.compile(r"[。，！？；：…”」』,!?;:]\s*$")
 
@@ -57,6 +63,8 @@ def _title_index(paragraphs: list[str], title: str | None, window: int) -> int |
         return None
     wanted = _squeezed(title)
     for start in range(min(window, len(paragraphs))):
+        if _is_headline_of(paragraphs[start], wanted):
+            return start
         joined = ""
         for end in range(start, min(start + 4, len(paragraphs))):
             joined += _squeezed(paragraphs[end])
@@ -65,6 +73,16 @@ def _title_index(paragraphs: list[str], title: str | None, window: int) -> int |
             if not wanted.startswith(joined):
                 break
     return None
+
+
+def _is_headline_of(paragraph: str, wanted: str) -> bool:
+    """Whether a paragraph is the headline a page title (squeezed) begins with, a site name after it.
+
+    >>> _is_headline_of("一行到众创金融街开展调研工作", _squeezed("一行到众创金融街开展调研工作 东区办事处"))
+    True
+    """
+    head = _squeezed(paragraph)
+    return len(head) >= TITLE_MIN and len(head) >= TITLE_SHARE * len(wanted) and wanted.startswith(head)
 
 
 def page_date(page: Page, html: str) -> dt.date | None:
@@ -89,8 +107,9 @@ def page_date(page: Page, html: str) -> dt.date | None:
         return found
     window = _table()["title_window"]
     at = _title_index(page.page_paragraphs, page.title, len(page.page_paragraphs)) or 0
-    start = max(0, at - window // 3)
-    for line in [*page.page_paragraphs[start : at + window], *page.paragraphs[:3]]:
+    near = [*page.page_paragraphs[max(0, at - window // 3) : at + window], *page.paragraphs[:3]]
+    labelled = [line for line in near if _DATE_LABEL.search(line)]
+    for line in [*labelled, *near]:
         found = written_date(line)
         if found:
             return found
@@ -157,6 +176,9 @@ def page_documents(html: str) -> list[Document]:
     [('会议召开', datetime.date(2024, 1, 5), '某某日报', '会议强调，要抓好落实。')]
     """
     page = read_page(html)
+    whole = _title_index(page.page_paragraphs, page.title, len(page.page_paragraphs))
+    if whole is not None and _is_headline_of(page.page_paragraphs[whole], _squeezed(page.title or "")):
+        page = replace(page, title=page.page_paragraphs[whole])
     paragraphs = page.paragraphs
     at = _title_index(paragraphs, page.title, _table()["title_window"])
     if at is not None:

@@ -72,7 +72,8 @@ FILES = _table(
     _field(
         "format",
         _CATEGORY,
-        "Format detected from the bytes: text, markdown, html, feed, json, dump, docx, pdf, eml or mhtml.",
+        "Format detected from the bytes: text, markdown, html, feed, json, dump, lines (one"
+        " label<TAB>text record per line), docx, pdf, eml or mhtml.",
     ),
     _field("encoding", _CATEGORY, "Encoding the bytes were decoded with."),
     _field("encoding_evidence", pa.string(), "Why that encoding was chosen (BOM, strict decode, detector)."),
