@@ -31,14 +31,13 @@ _DATED = ("dateline", "byline", "headnote")  # kinds whose line's date is the st
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class InlineRule:
+    """Spans removed inside a line: `keep` names the group left in place (0: nothing)."""
+
     kind: str
     pattern: re.Pattern[str]
-    edges: bool
-    longest: int
-    block: bool
-    needs: re.Pattern[str] | None
-    keep: int = 0
+    needs: re.Pattern[str]
+    keep: int
 
 
 class Facts(NamedTuple):
@@ -61,21 +60,23 @@ def _table() -> dict:
 
 
 @cache
-def rules() -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
-    """(line rules, inline rules) compiled from the resource, once."""
-
-    def rule(entry: dict) -> Rule:
-        return Rule(
+def inline_rules() -> tuple[InlineRule, ...]:
+    """The inline rules compiled from the resource, once (the line rules: `_combined`)."""
+    return tuple(
+        InlineRule(
             entry["kind"],
             re.compile(entry["pattern"], re.I),
-            entry.get("where") == "edges",
-            entry.get("max", 10_000),
-            entry.get("block", False),
-            re.compile("|".join(map(re.escape, entry["needs"]))) if entry.get("needs") else None,
+            re.compile("|".join(map(re.escape, entry["needs"]))),
             entry.get("keep", 0),
         )
+        for entry in _table()["inline"]
+    )
 
-    return tuple(map(rule, _table()["rules"])), tuple(map(rule, _table()["inline"]))
+
+@cache
+def _blocks() -> frozenset[str]:
+    """Kinds of line that open a block (a related-articles list)."""
+    return frozenset(entry["kind"] for entry in _table()["rules"] if entry.get("block"))
 
 
 def _is_prose(line: str) -> bool:
@@ -167,9 +168,9 @@ def _group(pattern: str, text: str) -> str | None:
 
 def _inline(line: str, offset: int) -> list[Repair]:
     """The inline removals in one line: every rule's matches, an earlier rule winning an overlap."""
-    found: list[tuple[int, int, int, Rule, re.Match[str]]] = []
-    for order, rule in enumerate(rules()[1]):
-        if rule.needs is None or rule.needs.search(line):
+    found: list[tuple[int, int, int, InlineRule, re.Match[str]]] = []
+    for order, rule in enumerate(inline_rules()):
+        if rule.needs.search(line):
             found += [(m.start(), order, m.end(), rule, m) for m in rule.pattern.finditer(line)]
     edits: list[Repair] = []
     end = 0
@@ -247,7 +248,7 @@ def _kinds(lines: list[str], hits: set[int]) -> dict[int, str]:
     head = [i for i in range(first - 1, -1, -1) if lines[i].strip()][:window]
     tail = [i for i in range(last + 1, len(lines)) if lines[i].strip()][:window]
     kinds = dict(anywhere)
-    blocks = {rule.kind for rule in rules()[0] if rule.block}
+    blocks = _blocks()
     for run in (sorted(head), tail):
         block: str | None = None
         for i in run:
