@@ -79,3 +79,17 @@ def test_eml_with_an_html_part_is_read_as_a_page() -> None:
     [document] = read.documents
     assert document.title == "简报" and str(document.date) == "2024-01-05"
     assert document.text.startswith("1月5日") and read.date == document.date
+
+
+def test_mhtml_page_is_read_as_its_html_part() -> None:
+    page = (
+        "<html><head><title>会议召开_新闻</title></head><body><div class='article'><h1>会议召开</h1>"
+        "<p>1月5日，全市召开经济工作会议，总结去年工作，部署今年的重点任务。</p></div></body></html>"
+    )
+    raw = (
+        'From: <Saved by Blink>\nMIME-Version: 1.0\nContent-Type: multipart/related;\n\ttype="text/html";\n'
+        f'\tboundary="b"\n\n--b\nContent-Type: text/html; charset=utf-8\n\n{page}\n--b--\n'
+    ).encode()
+    kind = detect_format("page.mht", raw)
+    [document] = read_documents(raw, "page.mht", kind).documents
+    assert kind == "mhtml" and document.title == "会议召开" and document.text.startswith("1月5日")
