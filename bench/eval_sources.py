@@ -11,8 +11,9 @@ Corpora under ../shared/corpora (skipped with a message when absent), scored per
   WITHOUT the ``YYYYMMDD_`` prefix the corpus maker added (the date was read from the file), so a date
   has to come from the document itself; a file dated by nothing gets 1970-01-01, standing in for the
   modification-time fallback, which is always wrong.
-- ``xwlb``: every ``### `` heading of a bulletin is a story: its title is the heading, its first
-  characters the text under it (markup and the ``[查看原文](…)`` link line removed). No dates scored.
+- ``xwlb``: every ``### `` heading of a bulletin is a story (but ``### undefined``, a scraper's
+  placeholder): its title is the heading, its first characters the text under it (markup and the
+  ``[查看原文](…)`` link line removed). No dates scored.
 - ``thucnews``: the THUCNews sample, one story per line (``category<TAB>text``, title and body run
   together, so no title is scored). No dates scored.
 - ``cctv_html``: an article page (``VIDE*.shtml``) is one story: title = ``og:title`` without the
@@ -69,7 +70,7 @@ FALLBACK_DATE = dt.date(1970, 1, 1)
 
 JUNK = re.compile(
     r"https?:|www\.|://|\.(?:com|cn|net|org)\b|\.(?:s?html?|php|aspx?|jsp|pdf|docx?|jpe?g|png|gif|xml)\b"
-    r"|[\w.+-]+@[\w-]+\.\w|</?[a-z][^<>]*>|&#?\w+;|\]\(|!\[|\*\*|[\[\]{}|\\^`]|\w=\w"
+    r"|[\w.+-]+@[\w-]+\.\w|</?[a-z][^<>]*>|&#?\w+;|\]\(|!\[|\*\*|[\[\]{}|\\^`]|[a-z0-9_]=[a-z0-9_]"
     r"|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,}"
     r"|(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{12,}",
     re.IGNORECASE,
@@ -78,8 +79,8 @@ JUNK = re.compile(
 
 >>> [bool(JUNK.search(t)) for t in ("1800749-20250417.htm", "a@b.cn", "](https", "3f9a2b7c11", "<p>")]
 [True, True, True, True, True]
->>> [bool(JUNK.search(t)) for t in ("G20", "李强", "“1+1>2”", "《香港特区<维护国家安全条例>》")]
-[False, False, False, False]
+>>> [bool(JUNK.search(t)) for t in ("G20", "李强", "“1+1>2”", "《<国安条例>》", "“现代化=西方化”")]
+[False, False, False, False, False]
 """
 
 

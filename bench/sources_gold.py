@@ -93,7 +93,7 @@ def _xwlb_stories(markdown: str) -> Iterator[GoldStory]:
     body: list[str] = []
     for line in [*markdown.split("\n"), "# end"]:
         if line.startswith(("#", "---")):  # a heading, or the page footer after the last story
-            if title is not None:
+            if title is not None and title != "undefined":  # a scraper's placeholder, no story
                 text = html.unescape(_MARKUP.sub("", _LINK_LINE.sub("", "".join(body))))
                 yield GoldStory(title, key(text)[:20])
             title, body = (line[4:].strip(), []) if line.startswith("### ") else (None, [])
