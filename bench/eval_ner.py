@@ -146,7 +146,9 @@ def read(fmt: str, path: Path, carve: bool | None = None) -> list[Sentence]:
 def ours(text: str) -> list[Span]:
     """This project: the pipeline's tokens, then `transforms.entities.extract`; a post that names its
     body is scored as the body and the office (see the label mapping above)."""
-    from transforms import entities, gazetteer, tokens
+    from transforms import entities
+    from transforms.entities import gazetteer
+    from transforms.segment import tokens
 
     sentences = [(0, 0, len(text))]
     found = entities.extract(text, sentences, tokens.tokenize(text, sentences), ISSUE_DATE).mentions.data
@@ -323,7 +325,8 @@ def model_speed(corpus: Path, limit: int | None = None, rounds: int = 3) -> dict
     """The tagger alone (`transforms.ner`: features, scores, decoding) on the articles the pipeline
     makes of `corpus`: one call per article (`find_spans`) against one call per file
     (`find_spans_all`), best of `rounds` by wall clock; also checks that the two agree."""
-    from transforms import entities, ner, pipeline
+    from transforms import entities, pipeline
+    from transforms.entities import ner
     from transforms.records import FileMeta
 
     trained = ner.model()

@@ -42,7 +42,8 @@ from pathlib import Path
 import numpy as np
 
 from bench.eval_ner import NER_DATA, REPO, Sentence, read_cluener, read_columns
-from transforms import gazetteer, ner, ner_decode, tokens
+from transforms.entities import gazetteer, ner, ner_decode
+from transforms.segment import tokens
 
 OUT = REPO / "transforms" / "resources" / "ner_model.npz"
 

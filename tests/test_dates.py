@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.dates import _expression, chinese_number, find_dates, resolve_date, words
+from transforms.entities.dates import _expression, chinese_number, find_dates, resolve_date, words
 
 CASES = Path(__file__).parent / "cases"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.decode import archive_members, decode_bytes, sniff_format
+from transforms.decode.encoding import archive_members, decode_bytes, sniff_format
 from transforms.records import Quarantined
 
 CASES = Path(__file__).parent / "cases"

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from transforms import ner
-from transforms.entities import (
+from transforms.entities import ner
+from transforms.entities.components import (
     CONTAINERS,
     Entities,
     Mention,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.gazetteer import (
+from transforms.entities.gazetteer import (
     _alternation,
     _place_scanner,
     _set_phrases,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shared_path
-from transforms.decode import decode_bytes
-from transforms.html import extract_html
+from transforms.decode.encoding import decode_bytes
+from transforms.decode.html import extract_html
 
 CASES = Path(__file__).parent / "cases"
 PAGES = ("corpora", "cctv_html", "dump_htmls")

@@ -8,7 +8,7 @@ from importlib.resources import files
 import numpy as np
 import pytest
 
-from transforms import ner, ner_decode
+from transforms.entities import ner, ner_decode
 from transforms.segment import split_sentences, tokenize
 
 MODEL = files("transforms").joinpath("resources/ner_model.npz")

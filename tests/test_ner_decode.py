@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.train_ner import Transitions
-from transforms import ner_decode
-from transforms.ner_decode import FORBIDDEN, OUTSIDE, TAGS
+from transforms.entities import ner_decode
+from transforms.entities.ner_decode import FORBIDDEN, OUTSIDE, TAGS
 
 
 def _dense_viterbi(scores: np.ndarray, fixed: np.ndarray, transitions: np.ndarray) -> list[int]:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.normalize import normalize_text, strip_boilerplate, to_simplified
-from transforms.repair_log import replay
+from transforms.kit.edits import replay
+from transforms.normalize.boilerplate import normalize_text, strip_boilerplate, to_simplified
 
 CASES = Path(__file__).parent / "cases"
 

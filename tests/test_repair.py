@@ -18,12 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SEED, shared_path
-from transforms.normalize import normalize_text, strip_boilerplate, to_simplified
+from transforms.kit.charlm import MODEL, ORDER, CharLM, DocumentCache, char_lm, choose, write_model
+from transforms.kit.edits import compose, repaired
+from transforms.normalize.boilerplate import normalize_text, strip_boilerplate, to_simplified
 from transforms.records import Repair, Repaired
-from transforms.repair import repair_text, replay
-from transforms.repair_annotations import strip_annotations
-from transforms.repair_charlm import MODEL, ORDER, CharLM, DocumentCache, char_lm, choose, write_model
-from transforms.repair_log import compose, repaired
+from transforms.repair.annotations import strip_annotations
+from transforms.repair.passes import repair_text, replay
 
 CASES = Path(__file__).parent / "cases"
 DOCUMENTED = {"html", "whitespace", "punctuation"}

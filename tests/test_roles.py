@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.entities import extract
+from transforms.entities.components import extract
 from transforms.segment import split_sentences, tokenize
 
 CASES = Path(__file__).parent / "cases"

@@ -20,7 +20,7 @@ from bench.eval_segment import (
 )
 from transforms.records import Columns
 from transforms.segment import split_articles, split_sentences, tokenize, tokenize_all
-from transforms.tokens import Tagger, corrected_tags, tagger, user_dictionary
+from transforms.segment.tokens import Tagger, corrected_tags, tagger, user_dictionary
 
 CASES = Path(__file__).parent / "cases"
 XWLB = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "xwlb_daily" / "news"

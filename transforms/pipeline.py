@@ -22,8 +22,10 @@ from itertools import accumulate
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
-from transforms import dates, decode, entities, html, normalize, repair, segment
+from transforms import decode, entities, normalize, repair, segment
+from transforms.decode import html
 from transforms.dedupe import minhash_all
+from transforms.entities import dates
 from transforms.records import Columns, FileMeta, Quarantined, Repair
 from transforms.schema import CONTENT_TABLES
 

@@ -28,7 +28,7 @@ from itertools import pairwise, repeat
 
 import numpy as np
 
-from transforms.ner_decode import LABELS, TAGS, Moves, best_tags, factored, lanes, moves_of, spans_of
+from transforms.entities.ner_decode import LABELS, TAGS, Moves, best_tags, factored, lanes, moves_of, spans_of
 
 UNIGRAM_OFFSETS = (-2, -1, 0, 1, 2)
 BIGRAM_OFFSETS = (-1, 0)

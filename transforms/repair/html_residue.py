@@ -16,8 +16,8 @@ import re
 from functools import cache
 from importlib.resources import files
 
+from transforms.kit.edits import run_passes, substitute
 from transforms.records import Repaired
-from transforms.repair_log import run_passes, substitute
 
 _AMP = "&(?:(?:amp|#0*38|#x0*26);)*"
 _ESCAPED_LT = f"{_AMP}(?:lt|#0*60|#x0*3c);"

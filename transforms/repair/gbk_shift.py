@@ -27,8 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.records import Repair, Repaired
-from transforms.repair_charlm import (
+from transforms.kit.charlm import (
     DocumentCache,
     Item,
     char_lm,
@@ -37,8 +36,9 @@ from transforms.repair_charlm import (
     fill_lost,
     plausibility,
 )
-from transforms.repair_codec import LOST, chars_with_lead, chars_with_trail, gbk_char, gbk_code, is_trail
-from transforms.repair_log import repaired
+from transforms.kit.edits import repaired
+from transforms.kit.gbk import LOST, chars_with_lead, chars_with_trail, gbk_char, gbk_code, is_trail
+from transforms.records import Repair, Repaired
 
 ACCEPT = 8.0
 """Nats the shifted reading must gain over the text as found for the run to be repaired."""

@@ -39,8 +39,8 @@ from functools import cache
 from importlib.resources import files
 from itertools import pairwise
 
-from transforms.normalize import simplified_char
-from transforms.repair_charlm_tables import CHAR_BITS, PackedNgrams, position, read_tables, unigram_counts
+from transforms.kit.charlm_tables import CHAR_BITS, PackedNgrams, position, read_tables, unigram_counts
+from transforms.normalize.boilerplate import simplified_char
 
 MODEL = "charlm_4grams.bin.gz"
 ORDER = 4

@@ -22,14 +22,14 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from transforms.kit.edits import Pass, replay, then
 from transforms.records import Repaired
-from transforms.repair_annotations import strip_annotations
-from transforms.repair_annotations import trigger as annotation_trigger
-from transforms.repair_gbk_shift import TRIGGER as SHIFT_TRIGGER
-from transforms.repair_gbk_shift import fix_gbk_misalignment
-from transforms.repair_html import strip_html_residue
-from transforms.repair_log import Pass, replay, then
-from transforms.repair_mojibake import LATIN1_TRIGGER, fix_utf8_as_gbk, fix_utf8_as_latin1, gbk_trigger
+from transforms.repair.annotations import strip_annotations
+from transforms.repair.annotations import trigger as annotation_trigger
+from transforms.repair.gbk_shift import TRIGGER as SHIFT_TRIGGER
+from transforms.repair.gbk_shift import fix_gbk_misalignment
+from transforms.repair.html_residue import strip_html_residue
+from transforms.repair.mojibake import LATIN1_TRIGGER, fix_utf8_as_gbk, fix_utf8_as_latin1, gbk_trigger
 
 PASSES: tuple[Pass, ...] = (
     strip_html_residue,

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
 
-from transforms.normalize import is_boilerplate_line
-from transforms.repair_html import tag_names
+from transforms.normalize.boilerplate import is_boilerplate_line
+from transforms.repair.html_residue import tag_names
 
 MIN_BODY = 30
 """Characters of paragraph text below which the whole page body is taken instead of one element."""

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from transforms import gazetteer
+from transforms.entities import gazetteer
 from transforms.records import Columns
 
 ATOMIC = frozenset({"PERSON", "POSITION", "GOV", "ORG", "LOC", "DATE", "TIME"})

@@ -45,7 +45,7 @@ def read_tables(data: bytes, widths: Sequence[int]) -> list[SerializedTable]:
     """The first ``len(widths)`` tables of a serialized model (see `transforms.repair_charlm.write_model`),
     keys `widths` characters wide.
 
-    >>> from transforms.repair_charlm import write_model
+    >>> from transforms.kit.charlm import write_model
     >>> read_tables(gzip.decompress(write_model([{"a": 4, "b": 3}, {"ab": 3}])), [1, 2])[1]
     SerializedTable(points=array([[97, 98]], dtype=uint32), counts=array([3], dtype=uint32))
     """
@@ -122,7 +122,7 @@ def position(keys: array[int], key: int, low: int, high: int) -> int:
 class PackedNgrams:
     """The n-gram tables of orders 1 to ``len(tables)``, and the ids of their characters.
 
-    >>> from transforms.repair_charlm import write_model
+    >>> from transforms.kit.charlm import write_model
     >>> ngrams = PackedNgrams.from_model(write_model([{"a": 4, "b": 3}, {"ab": 3}]), 2)
     >>> ngrams.count("ab"), ngrams.count("ba"), ngrams.count("c"), ngrams.following("a")
     (3, 0, 0, (3, 1))
@@ -164,7 +164,7 @@ class PackedNgrams:
         """`text` as one key, `CHAR_BITS` bits a character id, the first character highest; 0 when a
         character is not in the model.
 
-        >>> from transforms.repair_charlm import write_model
+        >>> from transforms.kit.charlm import write_model
         >>> ngrams = PackedNgrams.from_model(write_model([{"a": 1, "b": 1}, {}]), 2)
         >>> ngrams.pack("a"), ngrams.pack("ab") == 1 << CHAR_BITS | 2, ngrams.pack("ac")
         (1, True, 0)

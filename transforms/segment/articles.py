@@ -25,7 +25,7 @@ from importlib.resources import files
 from itertools import pairwise
 from typing import NamedTuple
 
-from transforms.sentences import NON_BLANK_LINE
+from transforms.segment.sentences import NON_BLANK_LINE
 
 
 @dataclass(frozen=True, slots=True)

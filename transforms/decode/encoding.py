@@ -22,8 +22,8 @@ from pathlib import PurePosixPath
 
 from charset_normalizer import from_bytes
 
+from transforms.kit.charlm import plausibility
 from transforms.records import Decoded, Quarantined
-from transforms.repair_charlm import plausibility
 
 ARCHIVE_ERRORS = (
     zipfile.BadZipFile,

@@ -26,9 +26,10 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from transforms import dates, gazetteer, ner, normalize, roles
+from transforms.entities import dates, gazetteer, ner, roles
+from transforms.normalize import boilerplate as normalize
 from transforms.records import Columns
-from transforms.tokens import tagger, user_dictionary
+from transforms.segment.tokens import tagger, user_dictionary
 
 CONTAINERS = frozenset({"DOCUMENT", "QUOTE", "EVENT"})
 PROPAGATED = frozenset({"PERSON", "ORG", "GOV", "LOC"})

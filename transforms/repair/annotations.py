@@ -23,8 +23,8 @@ from pypinyin import Style
 from pypinyin.constants import PINYIN_DICT
 from pypinyin.style import convert
 
+from transforms.kit.edits import repaired
 from transforms.records import Repair, Repaired
-from transforms.repair_log import repaired
 
 DENSE = 2
 """Strong annotations a line needs before its weak ones are trusted."""

@@ -15,8 +15,8 @@ all articles of a file in one call).
 
 from __future__ import annotations
 
-from transforms.articles import ArticleSpan, Bulletin, split_articles
-from transforms.sentences import split_sentences
-from transforms.tokens import tokenize, tokenize_all
+from transforms.segment.articles import ArticleSpan, Bulletin, split_articles
+from transforms.segment.sentences import split_sentences
+from transforms.segment.tokens import tokenize, tokenize_all
 
 __all__ = ["ArticleSpan", "Bulletin", "split_articles", "split_sentences", "tokenize", "tokenize_all"]

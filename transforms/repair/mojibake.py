@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, product
 
-from transforms.records import Repair, Repaired
-from transforms.repair_charlm import (
+from transforms.kit.charlm import (
     CONFIDENT,
     LINE_SPAN,
     DocumentCache,
@@ -38,8 +37,9 @@ from transforms.repair_charlm import (
     fill_lost,
     plausibility,
 )
-from transforms.repair_codec import LOST, gbk_code
-from transforms.repair_log import repaired
+from transforms.kit.edits import repaired
+from transforms.kit.gbk import LOST, gbk_code
+from transforms.records import Repair, Repaired
 
 ACCEPT = 8.0
 """Nats the decoded text must gain over the run as found for a GBK run to be repaired."""

@@ -25,8 +25,8 @@ from importlib.resources import files
 
 import opencc
 
+from transforms.kit.edits import repaired, run_passes
 from transforms.records import Repair, Repaired
-from transforms.repair_log import repaired, run_passes
 
 HEADER_LINES = 3
 """A source header sits among the first lines of a bulletin (right after the title)."""
