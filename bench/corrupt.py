@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tests import corruption
-from transforms.normalize.boilerplate import normalize_text
+from transforms.normalize import normalize_text
 from transforms.repair.html_residue import strip_html_residue
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

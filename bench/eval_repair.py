@@ -26,7 +26,7 @@ from bench.corrupt import KINDS, SHARED, XWLB, held_out_texts, require_shared
 from tests.corruption import fold_width
 from transforms.decode.encoding import decode_bytes
 from transforms.decode.html import extract_html
-from transforms.normalize.boilerplate import normalize_text, to_simplified
+from transforms.normalize import normalize_text, to_simplified
 from transforms.records import Repair
 from transforms.repair.annotations import strip_annotations
 from transforms.repair.passes import repair_text

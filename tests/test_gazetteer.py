@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.entities.gazetteer import (
-    _alternation,
     _place_scanner,
     _set_phrases,
     actions,
@@ -26,6 +25,7 @@ from transforms.entities.gazetteer import (
     officialdom,
     post_pattern,
 )
+from transforms.kit.lexicons import alternation
 
 CASES = Path(__file__).parent / "cases"
 
@@ -42,7 +42,7 @@ def test_place_cases(case: dict) -> None:
     st.text("市委省长副"),
 )
 def test_alternation_matches_the_longest_word(words: list[str], text: str) -> None:
-    match = re.match(_alternation(words), text)
+    match = re.match(alternation(words), text)
     longest = max((w for w in words if text.startswith(w)), key=len, default=None)
     assert (match.group() if match else None) == longest
 

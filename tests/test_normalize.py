@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.kit.edits import replay
-from transforms.normalize.boilerplate import normalize_text, strip_boilerplate, to_simplified
+from transforms.normalize import normalize_text, strip_boilerplate, to_simplified
 
 CASES = Path(__file__).parent / "cases"
 

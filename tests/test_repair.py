@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from tests.conftest import SEED, shared_path
 from transforms.kit.charlm import MODEL, ORDER, CharLM, DocumentCache, char_lm, choose, write_model
 from transforms.kit.edits import compose, repaired
-from transforms.normalize.boilerplate import normalize_text, strip_boilerplate, to_simplified
+from transforms.normalize import normalize_text, strip_boilerplate, to_simplified
 from transforms.records import Repair, Repaired
 from transforms.repair.annotations import strip_annotations
 from transforms.repair.passes import repair_text, replay

@@ -11,18 +11,17 @@ gzip and zip archives in memory only. Tables: resources/decode_formats.json.
 from __future__ import annotations
 
 import io
-import json
 import re
 import struct
 import zipfile
 import zlib
 from functools import cache
-from importlib.resources import files
 from pathlib import PurePosixPath
 
 from charset_normalizer import from_bytes
 
 from transforms.kit.charlm import plausibility
+from transforms.kit.lexicons import read_json
 from transforms.records import Decoded, Quarantined
 
 ARCHIVE_ERRORS = (
@@ -49,7 +48,7 @@ SNIFF = 2048
 
 @cache
 def _table() -> dict:
-    return json.loads((files("transforms") / "resources" / "decode_formats.json").read_text(encoding="utf-8"))
+    return read_json("decode_formats.json")
 
 
 def _magic(raw: bytes, kind: str) -> str | None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
 
-from transforms.normalize.boilerplate import is_boilerplate_line
-from transforms.repair.html_residue import tag_names
+from transforms.kit.lexicons import read_json
+from transforms.kit.publishers import is_boilerplate_line
 
 MIN_BODY = 30
 """Characters of paragraph text below which the whole page body is taken instead of one element."""
@@ -35,6 +35,14 @@ class Element:
     marks: str = ""
     parent: Element | None = None
     children: list[Element | str] = field(default_factory=list)
+
+
+@cache
+def tag_names() -> dict[str, frozenset[str]]:
+    """Tag names by role (block, breaks, inline, dropped) from resources/html_residue.json; the repair
+    stage reads tags left in text files by the same table."""
+    table = read_json("html_residue.json")
+    return {role: frozenset(names) for role, names in table.items() if not role.startswith("_")}
 
 
 @cache

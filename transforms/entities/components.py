@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from transforms.entities import dates, gazetteer, ner, roles
-from transforms.normalize import boilerplate as normalize
+from transforms.kit.publishers import is_publisher
 from transforms.records import Columns
 from transforms.segment.tokens import tagger, user_dictionary
 
@@ -273,7 +273,7 @@ def _usable(text: str, spans: list[tuple[int, int, str]], words: dict[str, list]
         if end - start == 2 and label in _PAIRED_LABELS and gazetteer.is_country_pair(text, start, end):
             usable += [Mention(first, first + 1, "LOC", text[first], "model") for first in (start, start + 1)]
             continue
-        if normalize.is_publisher(surface):
+        if is_publisher(surface):
             label = "ORG"
         elif fixed := gazetteer.organizations().get(surface):
             label = fixed

@@ -17,12 +17,12 @@ datetime.date(2020, 10, 8)
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable
 from functools import cache
-from importlib.resources import files
 from typing import NamedTuple
+
+from transforms.kit.lexicons import read_json
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
 _NUM = r"(?:\d{1,2}|[〇零一二三四五六七八九十两]{1,3})"
@@ -34,8 +34,8 @@ _CUE_REACH = 6  # characters before a date searched for a future cue in its clau
 
 @cache
 def words() -> dict:
-    """Relative days and years, parts of the day and future cues (resources/dates_words.json)."""
-    return json.loads(files("transforms").joinpath("resources/dates_words.json").read_text("utf-8"))
+    """Relative days and years, parts of the day and future cues (resources/lexicons/dates_words.json)."""
+    return read_json("lexicons/dates_words.json")
 
 
 def _either(choices: Iterable[str]) -> str:

@@ -1,6 +1,6 @@
 """Lexicons and the patterns built from them: posts, bodies, places, events, titles, quotes, actions.
 
-The tables live in resources/ (lexicon_*.json|tsv|txt, places_divisions.tsv); this module loads each
+The tables live in resources/ lexicons/; this module loads each
 once and turns it into compiled patterns (tries, so that the longest word wins and the regex engine
 tries only words that share what it has read). The mention finders return (start, end, label,
 normalized) tuples and look at nothing but the text.
@@ -13,11 +13,10 @@ normalized) tuples and look at nothing but the text.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable
 from functools import cache, lru_cache
-from importlib.resources import files
+
+from transforms.kit.lexicons import alternation, charset, classes, read_json, read_lines, read_pairs, scanner
 
 Found = tuple[int, int, str, str]
 
@@ -37,70 +36,10 @@ _LIST_MARK = re.compile(r"[0-9]{1,2}[.．](?![0-9])")
 _OFFICE_PREFIX = "(?:党组|党委|党工委)?(?:常务)?(?:副|代)?"  # what a post may write before its office
 
 
-def _resource(name: str) -> str:
-    return files("transforms").joinpath(f"resources/{name}").read_text("utf-8")
-
-
-def _lines(name: str) -> list[str]:
-    return [line for line in _resource(name).splitlines() if line and not line.startswith("#")]
-
-
-def _alternation(words: list[str]) -> str:
-    """A regex matching any of `words`, the longest where several match, built as a trie so that
-    the engine tries only the words sharing what it has read so far.
-
-    >>> _alternation(["市委", "市长", "市"])
-    '(?:市(?:委|长)?)'
-    >>> re.fullmatch(_alternation(["市委副书记", "市长"]), "市委副书记") is not None
-    True
-    """
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return f"(?:{_branches(trie)})"
-
-
-def _branches(node: dict) -> str:
-    choices = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
-    if not choices:
-        return ""
-    if "" not in node:
-        return choices[0] if len(choices) == 1 else "(?:" + "|".join(choices) + ")"
-    if len(choices) == 1 and len(choices[0]) == 1:
-        return choices[0] + "?"
-    return "(?:" + "|".join(choices) + ")?"
-
-
-def _classes(words: list[str], depth: int) -> str:
-    """One character class per position up to `depth` (no word is shorter): the characters the words
-    have there. In a lookahead, they let the engine skip most positions fast.
-
-    >>> _classes(["市委", "省长"], 2)
-    '[市省][委长]'
-    """
-    return "".join(_charset(word[i] for word in words) for i in range(depth))
-
-
-def _charset(chars: Iterable[str]) -> str:
-    return "[" + "".join(sorted({re.escape(char) for char in chars})) + "]"
-
-
-def _scanner(words: list[str]) -> re.Pattern[str]:
-    """A pattern finding the words in a text, the longest where several start at the same place.
-
-    >>> [m.group() for m in _scanner(["商丘", "商丘市", "河南"]).finditer("河南商丘市")]
-    ['河南', '商丘市']
-    """
-    return re.compile(f"(?={_classes(words, min(map(len, words)))})" + _alternation(words))
-
-
 @cache
 def officialdom() -> dict[str, list[str]]:
-    """The levels, bodies, posts and central bodies of resources/lexicon_officialdom.json."""
-    return json.loads(_resource("lexicon_officialdom.json"))
+    """The levels, bodies, posts and central bodies of resources/lexicons/officialdom.json."""
+    return read_json("lexicons/officialdom.json")
 
 
 @cache
@@ -138,28 +77,28 @@ def is_body(name: str) -> bool:
 @cache
 def organizations() -> dict[str, str]:
     """Armed forces (GOV) and other organizations (ORG) the tagger mistakes for persons or places: name →
-    label (resources/lexicon_organizations.tsv).
+    label (resources/lexicons/organizations.tsv).
 
     >>> organizations()["乌军"], organizations()["哈马斯"]
     ('GOV', 'ORG')
     """
-    return dict(line.split("\t") for line in _lines("lexicon_organizations.tsv"))
+    return read_pairs("lexicons/organizations.tsv")
 
 
 @cache
 def common_nouns() -> frozenset[str]:
-    """Common nouns the tagger takes for names on their own (resources/lexicon_common_nouns.txt).
+    """Common nouns the tagger takes for names on their own (resources/lexicons/common_nouns.txt).
 
     >>> "暴雪" in common_nouns(), "国家邮政局" in common_nouns()
     (True, False)
     """
-    return frozenset(_lines("lexicon_common_nouns.txt"))
+    return frozenset(read_lines("lexicons/common_nouns.txt"))
 
 
 @cache
 def post_units() -> tuple[str, ...]:
     """Boards and party units that open a post when written between an organization and the post
-    (阿里巴巴集团 + 董事局主席): resources/lexicon_officialdom.json `post_units`."""
+    (阿里巴巴集团 + 董事局主席): resources/lexicons/officialdom.json `post_units`."""
     return tuple(officialdom()["post_units"])
 
 
@@ -173,14 +112,14 @@ def divisions() -> dict[str, str]:
     >>> divisions()["商丘"], divisions()["沙特"], divisions()["巴黎"]
     ('河南省商丘市', '沙特阿拉伯', '巴黎')
     """
-    rows = [line.split("\t") for line in _lines("places_divisions.tsv")]
+    rows = [line.split("\t") for line in read_lines("lexicons/places_divisions.tsv")]
     full: dict[str, str] = {}
     for name, short, province in rows:
         full[name] = full[short] = province + name if province else name
     for name, short, province in rows:
         if not province:
             full[short] = name
-    for name, short in (line.split("\t") for line in _lines("places_world.tsv")):
+    for name, short in (line.split("\t") for line in read_lines("lexicons/places_world.tsv")):
         full.setdefault(name, name)
         full.setdefault(short, name)
     return full
@@ -197,12 +136,12 @@ def is_place(name: str) -> bool:
 
 @cache
 def _place_names() -> re.Pattern[str]:
-    return re.compile(_alternation(list(divisions())))
+    return re.compile(alternation(list(divisions())))
 
 
 @cache
 def _place_scanner() -> re.Pattern[str]:
-    return _scanner(list(divisions()))
+    return scanner(list(divisions()))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -229,13 +168,13 @@ def normalize_place(text: str) -> str:
 
 @cache
 def _pair_pattern() -> re.Pattern[str]:
-    pairs = json.loads(_resource("places_pairs.json"))
-    return re.compile(f"[{pairs['first']}][{pairs['second']}](?={_alternation(pairs['cues'])})")
+    pairs = read_json("lexicons/places_pairs.json")
+    return re.compile(f"[{pairs['first']}][{pairs['second']}](?={alternation(pairs['cues'])})")
 
 
 def is_country_pair(text: str, start: int, end: int) -> bool:
     """Whether `text[start:end]` names two countries by one character each, before a word of their
-    relations (resources/places_pairs.json): `中马两国`, `中澳关系`, not `中东和平` or `中华民族`.
+    relations (resources/lexicons/places_pairs.json): `中马两国`, `中澳关系`, not `中东和平` or `中华民族`.
 
     >>> [is_country_pair(text, 0, 2) for text in ("中马两国", "中澳关系", "中东和平", "中华人民共和国")]
     [True, True, False, False]
@@ -272,12 +211,12 @@ def post_pattern() -> re.Pattern[str]:
     prefixes = ["党组", "党委", "党工委", "常务", "副", "代"]
     openers = [*lexicon["standalone_posts"], *lexicon["levels"], *lexicon["posts"], *prefixes]
     words = openers + lexicon["bodies"]
-    seconds = _charset([word[1] for word in words if len(word) > 1] + [word[0] for word in words])
+    seconds = charset([word[1] for word in words if len(word) > 1] + [word[0] for word in words])
     alone = [post for post in lexicon["posts"] + lexicon["standalone_posts"] if len(post) == 1]
-    lead = f"(?={_classes(openers, 1)}{seconds}" + (f"|{_charset(alone)})" if alone else ")")
-    body = _alternation(lexicon["levels"]) + _alternation(lexicon["bodies"])
-    post = _alternation(lexicon["posts"])
-    standalone = _alternation(lexicon["standalone_posts"])
+    lead = f"(?={classes(openers, 1)}{seconds}" + (f"|{charset(alone)})" if alone else ")")
+    body = alternation(lexicon["levels"]) + alternation(lexicon["bodies"])
+    post = alternation(lexicon["posts"])
+    standalone = alternation(lexicon["standalone_posts"])
     return re.compile(f"{lead}(?:{standalone}|(?:{body})?{_OFFICE_PREFIX}{post})(?!会|员会)")
 
 
@@ -297,15 +236,15 @@ def find_posts(text: str) -> list[Found]:
 
 @cache
 def _citation_pattern() -> re.Pattern[str]:
-    lexicon = json.loads(_resource("lexicon_citations.json"))
-    title = f"[^{re.escape(_CLAUSE_END)}]{{2,40}}?的{_alternation(lexicon['remarks'])}"
-    openers = _alternation(lexicon["openers"])
+    lexicon = read_json("lexicons/citations.json")
+    title = f"[^{re.escape(_CLAUSE_END)}]{{2,40}}?的{alternation(lexicon['remarks'])}"
+    openers = alternation(lexicon["openers"])
     return re.compile(f"{openers}(?P<title>(?!{openers}){title})")  # after the last of several openers
 
 
 def find_citations(text: str) -> list[tuple[int, int]]:
     """Remarks cited by author and subject after a verb of study or implementation, from
-    resources/lexicon_citations.json: a name inside is their author, not a person acting.
+    resources/lexicons/citations.json: a name inside is their author, not a person acting.
 
     >>> find_citations("深入学习贯彻习近平总书记关于文明创建工作的重要论述精神")
     [(6, 25)]
@@ -326,43 +265,43 @@ def find_titles(text: str) -> list[Found]:
 @cache
 def events() -> dict:
     """Meeting and campaign words, generic openers and minimum name length (lexicon_events.json)."""
-    return json.loads(_resource("lexicon_events.json"))
+    return read_json("lexicons/events.json")
 
 
 @cache
 def event_pattern() -> re.Pattern[str]:
     """A meeting or campaign word ending an event name, or a quoted name followed by a campaign word."""
     lexicon = events()
-    lead = f"(?=“|{_classes(lexicon['meetings'] + lexicon['campaigns'], 2)})"
+    lead = f"(?=“|{classes(lexicon['meetings'] + lexicon['campaigns'], 2)})"
     return re.compile(
-        f"{lead}(?:(?P<quoted>“[^“”\\n]{{2,30}}”){_alternation(lexicon['quoted_campaigns'])}"
-        f"|(?P<meeting>{_alternation(lexicon['meetings'])})(?!{_alternation(lexicon['not_after_meeting'])})"
-        f"|(?P<campaign>{_alternation(lexicon['campaigns'])}))"
+        f"{lead}(?:(?P<quoted>“[^“”\\n]{{2,30}}”){alternation(lexicon['quoted_campaigns'])}"
+        f"|(?P<meeting>{alternation(lexicon['meetings'])})(?!{alternation(lexicon['not_after_meeting'])})"
+        f"|(?P<campaign>{alternation(lexicon['campaigns'])}))"
     )
 
 
 @cache
 def _name_openers() -> re.Pattern[str]:
     """Everything up to the last word in a clause that opens an event's name (召开, 根据, 在 …)."""
-    return re.compile(f".*{_alternation(events()['name_openers'])}")
+    return re.compile(f".*{alternation(events()['name_openers'])}")
 
 
 @cache
 def _generic_opener() -> re.Pattern[str]:
     """A word that opens a reference to a meeting rather than its name (此次, 系列 …)."""
-    return re.compile(_alternation(events()["generic_openers"]))
+    return re.compile(alternation(events()["generic_openers"]))
 
 
 @cache
 def _meeting_joiner() -> re.Pattern[str]:
     """A word joining two meetings (和, 及 …)."""
-    return re.compile(_alternation(events()["meeting_joiners"]))
+    return re.compile(alternation(events()["meeting_joiners"]))
 
 
 @cache
 def _ordinal_after_joiner() -> re.Pattern[str]:
     """Everything up to the last joiner followed by an ordinal (和第): a new name starts there."""
-    return re.compile(f".*{_alternation(events()['meeting_joiners'])}(?=第)")
+    return re.compile(f".*{alternation(events()['meeting_joiners'])}(?=第)")
 
 
 def _name_start(text: str, end: int) -> int:
@@ -454,20 +393,20 @@ def is_meeting(name: str) -> bool:
 @cache
 def actions() -> tuple[re.Pattern[str], dict[str, str]]:
     """The action words and the action each one records (发表重要讲话 → 讲话)."""
-    recorded = dict(line.split("\t") for line in _lines("lexicon_actions.tsv"))
-    return _scanner(list(recorded)), recorded
+    recorded = read_pairs("lexicons/actions.tsv")
+    return scanner(list(recorded)), recorded
 
 
 @cache
 def action_links() -> dict[str, tuple[str, ...]]:
     """Joiners and takers of action words, and nouns that start with one (lexicon_action_links.json)."""
-    lexicon = json.loads(_resource("lexicon_action_links.json"))
+    lexicon = read_json("lexicons/action_links.json")
     return {key: tuple(value) for key, value in lexicon.items() if not key.startswith("_")}
 
 
 @cache
 def _set_phrases() -> re.Pattern[str]:
-    return _scanner(_lines("lexicon_set_phrases.txt"))
+    return scanner(read_lines("lexicons/set_phrases.txt"))
 
 
 def find_set_phrases(text: str) -> list[tuple[int, int]]:
@@ -482,7 +421,7 @@ def find_set_phrases(text: str) -> list[tuple[int, int]]:
 @cache
 def surnames() -> frozenset[str]:
     """Chinese surnames, single and compound."""
-    return frozenset(_lines("lexicon_surnames.txt"))
+    return frozenset(read_lines("lexicons/surnames.txt"))
 
 
 @cache
@@ -490,7 +429,7 @@ def _office() -> re.Pattern[str]:
     """An office as a post writes it after its body, ``[党组|党委|党工委][常务][副|代]post`` (a post of
     the lexicon, one that stands alone or a member's: 副委员长, 代表)."""
     lexicon = officialdom()
-    offices = _alternation(lexicon["posts"] + lexicon["standalone_posts"] + lexicon["members"])
+    offices = alternation(lexicon["posts"] + lexicon["standalone_posts"] + lexicon["members"])
     return re.compile(_OFFICE_PREFIX + offices)
 
 

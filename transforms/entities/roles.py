@@ -7,9 +7,9 @@ Read from the mentions of one article, sentence by sentence:
 - names joined by `、`, 和, 及 or 与 form a list; a name without posts of its own takes those of the
   name before it (`市领导张家明、王全周、…`), and a person named without posts keeps those stated
   earlier in the article;
-- the action is every action word (resources/lexicon_actions.tsv) between the list and the end of
+- the action is every action word (resources/lexicons/actions.tsv) between the list and the end of
   the clause, before any other name (`…周树群出席。`, `王全周对…进行了安排部署`), chained to the one
-  before it (resources/lexicon_action_links.json: `出席会议并讲话`, but `参加会见` is one action, 参加);
+  before it (resources/lexicons/action_links.json: `出席会议并讲话`, but `参加会见` is one action, 参加);
 - the event is the first meeting (an EVENT named by a meeting word) of the sentence, else the last
   one before it; the date is the first day a DATE or TIME of the sentence names before the action
   (`…将于9月22日出席`), else the last day named before the sentence that is not after the issue date

@@ -25,7 +25,6 @@ bracket is the innermost one left open, and loses as much elsewhere.
 from __future__ import annotations
 
 import gzip
-import json
 import math
 import re
 import string
@@ -36,11 +35,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from itertools import pairwise
 
 from transforms.kit.charlm_tables import CHAR_BITS, PackedNgrams, position, read_tables, unigram_counts
-from transforms.normalize.boilerplate import simplified_char
+from transforms.kit.lexicons import read_bytes, read_json
+from transforms.kit.script import simplified_char
 
 MODEL = "charlm_4grams.bin.gz"
 ORDER = 4
@@ -239,7 +238,7 @@ class DocumentCache:
 
 
 def _model_file() -> bytes:
-    return (files("transforms") / "resources" / MODEL).read_bytes()
+    return read_bytes(MODEL)
 
 
 @cache
@@ -273,9 +272,7 @@ def plausibility(text: str) -> float:
 @cache
 def _brackets() -> dict[str, str]:
     """Closing bracket → its opening bracket."""
-    return json.loads(
-        (files("transforms") / "resources" / "charlm_brackets.json").read_text(encoding="utf-8")
-    )
+    return read_json("charlm_brackets.json")
 
 
 def open_bracket(line: str) -> str:

@@ -12,18 +12,17 @@ Tables: resources/pinyin_annotation.json.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib.resources import files
 
 from pypinyin import Style
 from pypinyin.constants import PINYIN_DICT
 from pypinyin.style import convert
 
 from transforms.kit.edits import repaired
+from transforms.kit.lexicons import read_json
 from transforms.records import Repair, Repaired
 
 DENSE = 2
@@ -47,9 +46,7 @@ class Annotation:
 
 @cache
 def _table() -> dict:
-    return json.loads(
-        (files("transforms") / "resources" / "pinyin_annotation.json").read_text(encoding="utf-8")
-    )
+    return read_json("pinyin_annotation.json")
 
 
 @cache

@@ -11,11 +11,10 @@ becomes its character. Only runs made entirely of known tag names count, so ``GD
 from __future__ import annotations
 
 import html
-import json
 import re
 from functools import cache
-from importlib.resources import files
 
+from transforms.decode.html import tag_names
 from transforms.kit.edits import run_passes, substitute
 from transforms.records import Repaired
 
@@ -25,13 +24,6 @@ _ESCAPED_GT = f"{_AMP}(?:gt|#0*62|#x0*3e);"
 _ATTRIBUTES = "(?:[\\s/][^<>]{0,400}?)?"
 _NAME = re.compile(r"(?:<|lt;|60;|3c;)\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)", re.I)
 _ENTITY_NAME = "([a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});"
-
-
-@cache
-def tag_names() -> dict[str, frozenset[str]]:
-    """Tag names by role (block, breaks, inline, dropped) from resources/html_residue.json."""
-    table = json.loads((files("transforms") / "resources" / "html_residue.json").read_text(encoding="utf-8"))
-    return {role: frozenset(names) for role, names in table.items() if not role.startswith("_")}
 
 
 @cache

@@ -16,15 +16,14 @@ story) becomes the bulletin's summary, not an article. Word lists live in resour
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from itertools import pairwise
 from typing import NamedTuple
 
+from transforms.kit.lexicons import read_json
 from transforms.segment.sentences import NON_BLANK_LINE
 
 
@@ -105,8 +104,7 @@ _NON_TITLE_ENDINGS = frozenset("。，、；：,;:…")
 @cache
 def _patterns() -> _Patterns:
     """Compile the lead, trailer and ToC-header patterns from the lexicon (once)."""
-    resource = files("transforms").joinpath("resources/segment_lexicon.json")
-    lexicon: dict[str, list[str]] = json.loads(resource.read_text("utf-8"))
+    lexicon: dict[str, list[str]] = read_json("segment_lexicon.json")
 
     def alternation(name: str) -> str:
         return "|".join(map(re.escape, sorted(lexicon[name], key=len, reverse=True)))

@@ -18,11 +18,11 @@ import re
 import sys
 from bisect import bisect_left
 from functools import cache
-from importlib.resources import files
 from itertools import accumulate
 
 import rjieba
 
+from transforms.kit.lexicons import read_pairs, read_text
 from transforms.records import Columns
 
 _BLANKS = re.compile(r"\s\s*")  # not \s+: re skips ahead fast only to a pattern starting with one class
@@ -36,7 +36,7 @@ def user_dictionary() -> dict[str, tuple[int, str]]:
     >>> user_dictionary()["市委副书记"]
     (20000, 'nnt')
     """
-    entries = files("transforms").joinpath("resources/userdict.txt").read_text("utf-8").split("\n")
+    entries = read_text("userdict.txt").split("\n")
     return {word: (int(freq), tag) for word, freq, tag in (entry.split() for entry in entries if entry)}
 
 
@@ -47,8 +47,7 @@ def corrected_tags() -> dict[str, str]:
     >>> corrected_tags()["台风"], corrected_tags()["普京"]
     ('n', 'nr')
     """
-    lines = files("transforms").joinpath("resources/tags_corrected.tsv").read_text("utf-8").split("\n")
-    return dict(line.split("\t") for line in lines if line and not line.startswith("#"))
+    return read_pairs("tags_corrected.tsv")
 
 
 class Tagger:
