@@ -12,17 +12,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from transforms.entities import ner
-from transforms.entities.components import (
-    CONTAINERS,
-    Entities,
-    Mention,
-    TokenEdges,
-    _complete_lists,
-    _occupied,
-    _propagate,
-    _uncut,
-    extract,
-)
+from transforms.entities.article import CONTAINERS, Article, Label, Mention, Words
+from transforms.entities.components import Entities, extract
+from transforms.entities.containers import uncut
+from transforms.entities.names import complete_lists
+from transforms.entities.propagation import propagate
+from transforms.records import Columns
 from transforms.segment import split_sentences, tokenize
 
 CASES = Path(__file__).parent / "cases"
@@ -151,18 +146,21 @@ def test_any_text_keeps_offsets_and_overlaps(text: str) -> None:
 
 def test_propagation_tags_other_occurrences_on_word_boundaries() -> None:
     text = "李国胜讲话。李国胜强调。李国胜们"
-    atomic = [Mention(0, 3, "PERSON", "李国胜", "model")]
-    found = _propagate(text, atomic, {0, 3, 6, 9, 12, 16}, _occupied(len(text), atomic))
-    assert [(m.start, m.method) for m in found] == [(0, "model"), (6, "propagation")]
+    tokens = Columns(
+        {"start": [0, 3, 6, 9, 12], "end": [3, 6, 9, 12, 16], "token": [""] * 5, "pos": ["nr"] * 5}
+    )
+    article = Article.of(text, [], tokens, SEED_ISSUE)
+    article.claim(Mention(0, 3, Label.PERSON, "李国胜", "model"))
+    propagate(article)
+    assert [(m.start, m.method) for m in article.mentions] == [(0, "model"), (6, "propagation")]
 
 
 def test_a_list_of_names_is_completed_from_surnames() -> None:
     text = "市领导张家明、王全周、罗军出席"
-    words = tokenize(text, split_sentences(text)).data
-    boundaries = TokenEdges(words["start"], words["end"])
-    atomic = [Mention(3, 6, "PERSON", "张家明", "model")]
-    found = _complete_lists(text, atomic, words, boundaries, _occupied(len(text), atomic))
-    assert [(text[m.start : m.end], m.method) for m in found] == [
+    article = Article.parse(text, SEED_ISSUE)
+    article.claim(Mention(3, 6, Label.PERSON, "张家明", "model"))
+    complete_lists(article)
+    assert [(text[m.start : m.end], m.method) for m in article.mentions] == [
         ("张家明", "model"),
         ("王全周", "list"),
         ("罗军", "list"),
@@ -176,11 +174,11 @@ def test_an_empty_article() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=ALPHABET, max_size=80))
-def test_token_edges_are_the_starts_and_ends_of_the_tokens(text: str) -> None:
-    words = tokenize(text, split_sentences(text)).data
-    edges = TokenEdges(words.get("start", []), words.get("end", []))
-    expected = set(words.get("start", [])) | set(words.get("end", []))
-    assert [p for p in range(-1, len(text) + 2) if p in edges] == sorted(expected)
+def test_word_edges_are_the_starts_and_ends_of_the_tokens(text: str) -> None:
+    tokens = tokenize(text, split_sentences(text))
+    words = Words.of(tokens, len(text))
+    expected = set(tokens.data.get("start", [])) | set(tokens.data.get("end", []))
+    assert [p for p in range(-1, len(text) + 2) if words.at_edge(p)] == sorted(expected)
 
 
 def test_spans_found_by_the_caller_give_the_same_result(seed: Entities) -> None:
@@ -193,9 +191,15 @@ def test_spans_found_by_the_caller_give_the_same_result(seed: Entities) -> None:
 
 
 def test_a_container_edge_inside_an_atomic_mention_drops_it() -> None:
-    atomic = [Mention(0, 2, "LOC", "河南", "model"), Mention(2, 4, "GOV", "省委", "model")]
-    taken = _occupied(8, atomic)
-    quote = [Mention(2, 7, "QUOTE", "省委文明", "pattern")]
-    assert _uncut(atomic, taken, quote) == (atomic, taken)
-    cutting = [Mention(1, 7, "QUOTE", "南省委文明", "pattern")]
-    assert _uncut(atomic, taken, cutting) == ([atomic[1]], _occupied(8, [atomic[1]]))
+    atomic = [Mention(0, 2, Label.LOC, "河南", "model"), Mention(2, 4, Label.GOV, "省委", "model")]
+    for containers, kept in (
+        ([Mention(2, 7, Label.QUOTE, "省委文明", "pattern")], atomic),
+        ([Mention(1, 7, Label.QUOTE, "南省委文明", "pattern")], atomic[1:]),
+    ):
+        article = Article.of("河南省委文明办", [], Columns(), SEED_ISSUE)
+        for mention in atomic:
+            article.claim(mention)
+        article.containers = containers
+        uncut(article)
+        assert article.mentions == kept
+        assert article.is_free(0, 2) == (kept != atomic)

@@ -1,4 +1,4 @@
-"""transforms.gazetteer: place names, the longest-word patterns, posts, events and bodies."""
+"""The entity lexicons: place names, the longest-word patterns, posts, events and bodies."""
 
 from __future__ import annotations
 
@@ -10,21 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.entities.gazetteer import (
-    _place_scanner,
-    _set_phrases,
-    actions,
-    body_of_post,
-    divisions,
-    event_pattern,
-    events,
-    find_events,
-    find_posts,
-    is_meeting,
-    normalize_place,
-    officialdom,
-    post_pattern,
-)
+from transforms.entities.events import event_pattern, events, find_events, is_meeting
+from transforms.entities.model import _set_phrases
+from transforms.entities.places import _place_scanner, divisions, normalize_place
+from transforms.entities.posts import body_of_post, find_posts, officialdom, post_pattern
+from transforms.entities.roles import actions
 from transforms.kit.lexicons import alternation
 
 CASES = Path(__file__).parent / "cases"
@@ -49,7 +39,7 @@ def test_alternation_matches_the_longest_word(words: list[str], text: str) -> No
 
 def test_posts_with_and_without_their_body() -> None:
     found = [
-        surface for _, _, _, surface in find_posts("市委副书记、市长摆向阳主持，市人大常委会主任周树群出席")
+        found.normalized for found in find_posts("市委副书记、市长摆向阳主持，市人大常委会主任周树群出席")
     ]
     assert found == ["市委副书记", "市长", "市人大常委会主任"]
 
@@ -60,7 +50,8 @@ def test_a_committee_is_not_a_member() -> None:
 
 def test_events_start_after_the_verb_that_opens_them() -> None:
     found = [
-        name for _, _, _, name in find_events("楼阳生主持召开省委常委会会议，会议强调。在北京人民大会堂举行")
+        found.normalized
+        for found in find_events("楼阳生主持召开省委常委会会议，会议强调。在北京人民大会堂举行")
     ]
     assert found == ["省委常委会会议"]
 
@@ -124,5 +115,5 @@ LEXICON_WORDS += [
 @given(st.lists(st.sampled_from(LEXICON_WORDS) | st.text("市委长会议省", max_size=2), max_size=12))
 def test_leading_lookaheads_change_no_match(parts: list[str]) -> None:
     text = "".join(parts)
-    for pattern in (post_pattern(), event_pattern(), _place_scanner(), _set_phrases(), actions()[0]):
+    for pattern in (post_pattern(), event_pattern(), _place_scanner(), _set_phrases(), actions().pattern):
         assert _spans(pattern, text) == _spans(_without_lead(pattern), text)

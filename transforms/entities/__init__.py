@@ -1,5 +1,18 @@
-"""Stage 5, entities: mentions and roles of an article."""
+"""Stage 5, entities: mentions and roles of an article, found by `COMPONENTS` run in order over an
+`Article` (`transforms.entities.components`)."""
 
-from transforms.entities.components import Entities, Mention, extract, extract_all, model_tokens
+from transforms.entities.article import Article, Label, Mention, Span
+from transforms.entities.components import COMPONENTS, Entities, extract, extract_all
+from transforms.entities.model import model_tokens
 
-__all__ = ["Entities", "Mention", "extract", "extract_all", "model_tokens"]
+__all__ = [
+    "COMPONENTS",
+    "Article",
+    "Entities",
+    "Label",
+    "Mention",
+    "Span",
+    "extract",
+    "extract_all",
+    "model_tokens",
+]

@@ -23,48 +23,87 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from functools import cache
+from typing import Any, NamedTuple
 
-from transforms.entities import gazetteer
+from transforms.entities.article import CONTAINERS, Article, Label, Mention
+from transforms.entities.events import is_meeting
+from transforms.entities.posts import body_of_post
+from transforms.kit.lexicons import read_json, read_pairs, scanner
 from transforms.records import Columns
+from transforms.segment.sentences import Sentence
 
-ATOMIC = frozenset({"PERSON", "POSITION", "GOV", "ORG", "LOC", "DATE", "TIME"})
+ATOMIC = frozenset(Label) - CONTAINERS
 _CLAUSE_END = re.compile(r"[，。；！？：\n]")
 _JOINERS = frozenset({"、", "和", "及", "与", "以及"})
 
 
-class Found(Protocol):
-    """What roles need of a mention (`transforms.entities.Mention` has it)."""
+class Actions(NamedTuple):
+    """The action words (resources/lexicons/actions.tsv) and the action each one records."""
 
-    start: int
-    end: int
-    label: str
-    normalized: str
+    pattern: re.Pattern[str]
+    recorded: dict[str, str]
+
+
+@cache
+def actions() -> Actions:
+    """The action words and the action each one records (发表重要讲话 → 讲话).
+
+    >>> actions().recorded["发表重要讲话"]
+    '讲话'
+    """
+    recorded = read_pairs("lexicons/actions.tsv")
+    return Actions(scanner(list(recorded)), recorded)
+
+
+@cache
+def action_links() -> dict[str, tuple[str, ...]]:
+    """Joiners and takers of action words, and nouns that start with one (lexicons/action_links.json)."""
+    lexicon = read_json("lexicons/action_links.json")
+    return {key: tuple(value) for key, value in lexicon.items() if not key.startswith("_")}
 
 
 @dataclass(slots=True)
 class Member:
     """A person in a list, with the posts and organization stated for them, and where that starts."""
 
-    person: Found
+    person: Mention
     positions: list[str]
     organization: str | None
     first: int
 
 
+def assign_roles(article: Article) -> None:
+    """Component: the roles of the article, from its sentences and every mention (module docstring).
+
+    >>> import datetime as dt
+    >>> article = Article.parse("市委书记李国胜讲话。", dt.date(2021, 10, 9))
+    >>> article.mentions = [Mention(0, 4, Label.POSITION, "市委书记", "model")]
+    >>> article.mentions.append(Mention(4, 7, Label.PERSON, "李国胜", "model"))
+    >>> assign_roles(article)
+    >>> article.roles.data["person"], article.roles.data["positions"], article.roles.data["action"]
+    (['李国胜'], [['市委书记']], ['讲话'])
+    """
+    article.roles = find_roles(article.text, article.sentences, article.found(), article.issue_date)
+
+
 def find_roles(
-    text: str, sentences: Sequence[tuple[int, int, int]], mentions: Sequence[Found], issue_date: dt.date
+    text: str, sentences: Sequence[Sentence], mentions: Sequence[Mention], issue_date: dt.date
 ) -> Columns:
     """The roles table columns of one article from its sentences and (sorted) mentions."""
     sentence_starts = [first for _, first, _ in sentences]
-    numbers = sorted({bisect_right(sentence_starts, m.start, 1) - 1 for m in mentions if m.label == "PERSON"})
+    numbers = sorted(
+        {bisect_right(sentence_starts, m.start, 1) - 1 for m in mentions if m.label == Label.PERSON}
+    )
     rows: list[tuple] = []
     if not numbers:
         return _columns(text, rows)
     atomic = [m for m in mentions if m.label in ATOMIC]
     starts = [m.start for m in atomic]
-    meetings = [m for m in mentions if m.label == "EVENT" and gazetteer.is_meeting(m.normalized)]
-    dated = [(m.start, day) for m in atomic if m.label in ("DATE", "TIME") and (day := _day(m.normalized))]
+    meetings = [m for m in mentions if m.label == Label.EVENT and is_meeting(m.normalized)]
+    dated = [
+        (m.start, day) for m in atomic if m.label in (Label.DATE, Label.TIME) and (day := _day(m.normalized))
+    ]
     known: dict[str, tuple[list[str], str | None]] = {}
     for number in numbers:
         _, first, last = sentences[number]
@@ -125,11 +164,11 @@ def _role_day(dated: list[tuple[int, dt.date]], first: int, acted: int, issue_da
     return carried
 
 
-def _runs(text: str, inside: list[Found]) -> list[list[Member]]:
+def _runs(text: str, inside: list[Mention]) -> list[list[Member]]:
     """The persons of a sentence with their posts, grouped into lists joined by 、/和/及/与."""
     runs: list[list[Member]] = []
     for index, mention in enumerate(inside):
-        if mention.label != "PERSON":
+        if mention.label != Label.PERSON:
             continue
         member = _member(text, inside, index)
         previous = runs[-1][-1] if runs else None
@@ -142,7 +181,7 @@ def _runs(text: str, inside: list[Found]) -> list[list[Member]]:
     return runs
 
 
-def _member(text: str, inside: list[Found], index: int) -> Member:
+def _member(text: str, inside: list[Mention], index: int) -> Member:
     """A person with the posts written right before the name, and their organization."""
     person = inside[index]
     positions: list[str] = []
@@ -151,20 +190,25 @@ def _member(text: str, inside: list[Found], index: int) -> Member:
     while index >= 0:
         before = inside[index]
         gap = text[before.end : first]
-        if before.label != "POSITION" or not (gap == "" or (gap == "、" and positions)):
+        if before.label != Label.POSITION or not (gap == "" or (gap == "、" and positions)):
             break
         positions.insert(0, before.normalized)
         first = before.start
         index -= 1
     organization = None
-    if positions and index >= 0 and inside[index].label in ("GOV", "ORG") and inside[index].end == first:
+    if (
+        positions
+        and index >= 0
+        and inside[index].label in (Label.GOV, Label.ORG)
+        and inside[index].end == first
+    ):
         organization, first = inside[index].normalized, inside[index].start
     elif positions:
-        organization = gazetteer.body_of_post(positions[0])
+        organization = body_of_post(positions[0])
     return Member(person, positions, organization, first)
 
 
-def _actions(text: str, start: int, last: int, inside: list[Found]) -> list[tuple[int, str]]:
+def _actions(text: str, start: int, last: int, inside: list[Mention]) -> list[tuple[int, str]]:
     """(offset, action) of the action words from `start` to the end of the clause, stopping at the next
     name, each chained to the one before (`_chained`); an action recorded once, where it is first written.
 
@@ -175,9 +219,9 @@ def _actions(text: str, start: int, last: int, inside: list[Found]) -> list[tupl
     """
     clause_end = _CLAUSE_END.search(text, start, last)
     end = clause_end.start() if clause_end else last
-    end = next((m.start for m in inside if m.label == "PERSON" and start <= m.start < end), end)
-    pattern, recorded = gazetteer.actions()
-    nouns = gazetteer.action_links()["nouns"]
+    end = next((m.start for m in inside if m.label == Label.PERSON and start <= m.start < end), end)
+    pattern, recorded = actions()
+    nouns = action_links()["nouns"]
     first: dict[str, int] = {}
     previous: tuple[int, str] | None = None  # (end, action) of the last action word counted
     for match in pattern.finditer(text, start, end):
@@ -198,7 +242,7 @@ def _chained(gap: str, previous: str) -> bool:
     >>> _chained("并", "出席"), _chained("", "讲话"), _chained("", "参加"), _chained("场馆", "听取")
     (True, True, False, False)
     """
-    links = gazetteer.action_links()
+    links = action_links()
     if not gap:
         return previous not in links["takers"]
     return any(joiner in gap for joiner in links["joiners"])

@@ -11,6 +11,7 @@ so numbering (``1.``), times (``19:00``) and decimals (``0.7%``) stay intact.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 _TERMINATORS = "。！？；…"
 _QUOTE_PAIRS = ("“”", "‘’", "「」", "『』", "（）", "()")  # a sentence may end right inside their closer
@@ -28,6 +29,14 @@ _PAIR = re.compile(
 )
 NON_BLANK_LINE = re.compile(r"[^\S\n]*(\S(?:[^\n]*\S)?)")  # group 1: a non-blank line, edge blanks excluded
 _BLANKS = re.compile(r"[^\S\n]*")  # the blanks after a sentence end, before the next sentence on its line
+
+
+class Sentence(NamedTuple):
+    """A sentence of an article body: body[start:end], in the paragraph-th non-blank line."""
+
+    paragraph: int
+    start: int
+    end: int
 
 
 def _sentence_ends(body: str) -> list[int]:
@@ -54,7 +63,7 @@ def _sentence_ends(body: str) -> list[int]:
     return ends
 
 
-def split_sentences(body: str) -> list[tuple[int, int, int]]:
+def split_sentences(body: str) -> list[Sentence]:
     """(paragraph, start, end) of every sentence of `body`, stripped, covering each non-blank character once.
 
     Sentences are found line by line: a line ends a sentence, and so does each terminator run inside it,
@@ -73,8 +82,8 @@ def split_sentences(body: str) -> list[tuple[int, int, int]]:
         while cuts[index] <= end:
             cut = cuts[index]
             if cut < end:
-                sentences.append((paragraph, start, cut))
+                sentences.append(Sentence(paragraph, start, cut))
                 start = _BLANKS.match(body, cut).end() if body[cut].isspace() else cut
             index += 1
-        sentences.append((paragraph, start, end))
+        sentences.append(Sentence(paragraph, start, end))
     return sentences

@@ -24,6 +24,7 @@ import rjieba
 
 from transforms.kit.lexicons import read_pairs, read_text
 from transforms.records import Columns
+from transforms.segment.sentences import Sentence
 
 _BLANKS = re.compile(r"\s\s*")  # not \s+: re skips ahead fast only to a pattern starting with one class
 _MEMO_LIMIT = 1 << 20  # distinct words remembered before the memo starts over (bounds memory)
@@ -139,7 +140,7 @@ def tagger() -> Tagger:
     return Tagger()
 
 
-def tokenize(body: str, sentences: list[tuple[int, int, int]]) -> Columns:
+def tokenize(body: str, sentences: list[Sentence]) -> Columns:
     """Words of every sentence of `body`: columns sentence, index, start, end, token, pos; no whitespace.
 
     `sentences` are (paragraph, start, end) offsets into `body` covering all its non-blank characters, as
@@ -183,7 +184,7 @@ def tokenize(body: str, sentences: list[tuple[int, int, int]]) -> Columns:
     )
 
 
-def tokenize_all(bodies: list[str], sentences: list[list[tuple[int, int, int]]]) -> list[Columns]:
+def tokenize_all(bodies: list[str], sentences: list[list[Sentence]]) -> list[Columns]:
     """`tokenize` of every body (with its sentences) of one file.
 
     One call per file, like the other stages. Threads do not pay here, although rjieba releases the GIL

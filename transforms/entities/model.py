@@ -1,0 +1,358 @@
+"""The statistical tagger's spans (`transforms.entities.ner`) as mentions, and the rules that keep the
+tagger from the shapes of bulletin text it gets wrong.
+
+Two components: `tagged` runs the tagger (unless the caller did, for every article of a file at once)
+and cleans its spans; `model_mentions` turns them into mentions by three tables of rules, in order:
+
+1. `NOT_ENTITIES`: a span any of them matches is dropped (a common noun, a bracket or side of talks
+   taken for a person, a span holding a title mark, cutting a word, a sector in a list of sectors, an
+   action word taken for a post);
+2. a pair of countries named by one character each (`中马两国`) is two places;
+3. `RELABELS`: the first of them that knows the span gives its label (a publisher is an ORG, the
+   organizations lexicon knows armed forces and organizations, a body is a GOV, the gazetteer's places
+   are LOCs).
+
+A place is then cut at the conjunctions it holds and written in full. Lexicons:
+resources/lexicons/common_nouns.txt, organizations.tsv, set_phrases.txt.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from functools import cache
+
+from transforms.entities import ner
+from transforms.entities.article import Article, Label, Mention, Span
+from transforms.entities.places import is_country_pair, is_place, normalize_place
+from transforms.entities.posts import is_body
+from transforms.entities.roles import actions
+from transforms.kit.lexicons import read_lines, read_pairs, scanner
+from transforms.kit.publishers import is_publisher
+from transforms.records import Columns
+from transforms.segment.tokens import user_dictionary
+
+_ITEM_COUNT = 100
+"""How often the tokenizer's dictionary counts a common word before it can be no entity in a list of
+sectors (民生 453)."""
+_TITLE_MARKS = frozenset("《》“”")
+_NO_PERSON = re.compile(r"[（(].*|.方[愿为将同与和]")
+"""No personal name: a bracketed abbreviation (（PPI）), a side of talks and its verb (埃方愿, 德方为)."""
+_LISTED_LABELS = frozenset({Label.ORG, Label.LOC})
+"""Labels the tagger gives an item of a list of sectors (民航)."""
+_PAIRED_LABELS = frozenset({Label.LOC, Label.ORG, Label.GOV})
+"""Labels the tagger gives a pair of countries as one span (中马)."""
+_CLOSING = {"）": "（", ")": "("}  # closing bracket → opening
+_ITEM_ENDS = frozenset("、，,。；;：:！？\n “”《》（）()等和及与")
+_WORD = re.compile(r"[^\W_]")
+_LABELS = {label.value: label for label in Label}
+
+
+@cache
+def organizations() -> dict[str, Label]:
+    """Armed forces (GOV) and other organizations (ORG) the tagger mistakes for persons or places: name →
+    label (resources/lexicons/organizations.tsv).
+
+    >>> organizations()["乌军"], organizations()["哈马斯"]
+    ('GOV', 'ORG')
+    """
+    return {name: Label(label) for name, label in read_pairs("lexicons/organizations.tsv").items()}
+
+
+@cache
+def common_nouns() -> frozenset[str]:
+    """Common nouns the tagger takes for names on their own (resources/lexicons/common_nouns.txt).
+
+    >>> "暴雪" in common_nouns(), "国家邮政局" in common_nouns()
+    (True, False)
+    """
+    return frozenset(read_lines("lexicons/common_nouns.txt"))
+
+
+@cache
+def _set_phrases() -> re.Pattern[str]:
+    return scanner(read_lines("lexicons/set_phrases.txt"))
+
+
+def find_set_phrases(text: str) -> list[tuple[int, int]]:
+    """Where set phrases lie (chengyu, bulletin slogans): no entity is found inside one.
+
+    >>> find_set_phrases("汇聚起崇德向善、文明和谐的磅礴力量")
+    [(3, 7), (8, 12)]
+    """
+    return [match.span() for match in _set_phrases().finditer(text)]
+
+
+def model_tokens(tokens: Columns, trained: ner.Model) -> ner.Tokens:
+    """The words of an article as the tagger takes them."""
+    words = tokens.data
+    return ner.tokens_of(words.get("start", []), words.get("end", []), words.get("pos", []), trained.pos_ids)
+
+
+def tagged(article: Article) -> None:
+    """Component: the tagger's spans of the article (the tagger runs here unless the caller ran it),
+    cleaned (`clean_spans`).
+
+    >>> import datetime as dt
+    >>> text = "市委书记李国胜讲话。"
+    >>> article = Article.parse(text, dt.date(2021, 10, 9))
+    >>> tagged(article)
+    >>> [(text[s.start : s.end], s.label) for s in article.spans]
+    [('市委书记', 'POSITION'), ('李国胜', 'PERSON')]
+    """
+    if article.spans is None:
+        trained = ner.model()
+        words = article.words
+        located = ner.tokens_of(words.start_list, words.end_list, words.tags, trained.pos_ids)
+        article.spans = ner.find_spans(article.text, located, trained)
+    article.spans = clean_spans(article.text, article.spans)
+
+
+def clean_spans(text: str, spans: list[tuple[int, int, str]]) -> list[Span]:
+    """The model's spans without the blanks at their edges (the model may tag one) and with the brackets
+    they open closed (`_closed`), and none left without a letter, digit or character (a lone 》) or
+    overlapping a set phrase (no entity starts or ends inside one: 崇德向善 holds no person 崇德,
+    党和国家事业 is no document).
+
+    >>> clean_spans(" 南  》", [(0, 2, "PERSON"), (2, 5, "DOCUMENT"), (3, 4, "LOC")])
+    [Span(start=1, end=2, label='PERSON')]
+    """
+    phrases = None
+    for first, last in find_set_phrases(text):
+        phrases = phrases or bytearray(len(text) + 1)
+        phrases[first:last] = b"\x01" * (last - first)
+    kept: list[Span] = []
+    for start, end, label in spans:
+        if text[start].isspace() or text[end - 1].isspace():
+            start, end = _trimmed(text, start, end)
+        end = _closed(text, start, end)
+        if _WORD.search(text, start, end) and (phrases is None or phrases.find(1, start, end) < 0):
+            kept.append(Span(start, end, _LABELS[label]))
+    return kept
+
+
+def _closed(text: str, start: int, end: int) -> int:
+    """The end of a span that opens a bracket it does not close, moved past the closing bracket right
+    after it (`党校（行政学院` + `）`).
+
+    >>> _closed("党校（行政学院）工作", 0, 7), _closed("党校（行政学院）工作", 0, 2)
+    (8, 2)
+    """
+    closing = text[end : end + 1]
+    if closing not in _CLOSING:
+        return end
+    surface = text[start:end]
+    return end + 1 if surface.count(_CLOSING[closing]) > surface.count(closing) else end
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span without the blanks at its edges (empty if it holds nothing else).
+
+    >>> _trimmed(" 南 ", 0, 3), _trimmed("  ", 0, 2)
+    ((1, 2), (2, 2))
+    """
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _common_noun(article: Article, span: Span, surface: str) -> bool:
+    """A common noun the tagger takes for a name (民航, 暴雪: `common_nouns`)."""
+    return surface in common_nouns()
+
+
+def _bracket_or_side(article: Article, span: Span, surface: str) -> bool:
+    """A person that is a bracketed abbreviation or a side of talks (`_NO_PERSON`)."""
+    return span.label == Label.PERSON and _NO_PERSON.fullmatch(surface) is not None
+
+
+def _title_mark(article: Article, span: Span, surface: str) -> bool:
+    """A span holding a title mark: the containers have the titles."""
+    return not _TITLE_MARKS.isdisjoint(surface)
+
+
+def _cuts_word(article: Article, span: Span, surface: str) -> bool:
+    """A span starting or ending inside a word that no entity cuts: a numeral (全国政协十 of 十四届), and
+    for a person a word of the user dictionary (村振兴 of 乡村振兴).
+
+    >>> import datetime as dt
+    >>> columns = Columns({"start": [0, 2, 6], "end": [2, 6, 9], "token": ["推进", "乡村振兴", "十四届"]})
+    >>> columns.data["pos"] = ["v", "nz", "m"]
+    >>> article = Article.of("推进乡村振兴十四届", [], columns, dt.date(2024, 1, 1))
+    >>> [_cuts_word(article, Span(*span), "") for span in ((3, 6, "PERSON"), (3, 6, "ORG"), (2, 7, "ORG"))]
+    [True, False, True]
+    """
+    words = article.words
+    starts = words.start_list
+    for edge in (span.start, span.end):
+        index = bisect_right(starts, edge) - 1
+        if not (index >= 0 and starts[index] < edge < words.end_list[index]):
+            continue
+        if words.tags[index] == "m" or (
+            span.label == Label.PERSON and words.tokens[index] in user_dictionary()
+        ):
+            return True
+    return False
+
+
+def _sector_in_list(article: Article, span: Span, surface: str) -> bool:
+    """An organization or place made of common words, listed with `、` among items that hold no span: a
+    list of sectors (`铁路、公路、水路、民航`, `能源、交通、水利等`), not of entities.
+
+    >>> import datetime as dt
+    >>> article = Article.parse("能源、交通、水利等", dt.date(2024, 1, 1))
+    >>> article.spans = [Span(3, 5, Label.ORG)]
+    >>> _sector_in_list(article, article.spans[0], "交通")
+    True
+    >>> article.spans.append(Span(6, 8, Label.ORG))
+    >>> _sector_in_list(article, article.spans[0], "交通")
+    False
+    """
+    text, (start, end, label) = article.text, span
+    if label not in _LISTED_LABELS:
+        return False
+    before = start > 0 and text[start - 1] == "、"
+    after = text[end : end + 1] == "、"
+    if not (before or after) or end - start < 2 or not article.words.common(start, end, _ITEM_COUNT):
+        return False
+    items = []
+    if before:
+        first = start - 1
+        while first > 0 and text[first - 1] not in _ITEM_ENDS:
+            first -= 1
+        items.append((first, start - 1))
+    if after:
+        last = end + 1
+        while last < len(text) and text[last] not in _ITEM_ENDS:
+            last += 1
+        items.append((end + 1, last))
+    listed = [(first, last) for first, last in items if first < last]
+    others = [s for s in article.spans or () if s.label != Label.DOCUMENT]
+    return len(listed) == len(items) and not any(
+        first < other.end and other.start < last for first, last in listed for other in others
+    )
+
+
+def _action_word(article: Article, span: Span, surface: str) -> bool:
+    """A post that is an action word (赵乐际主持会议: no post 主持)."""
+    return span.label == Label.POSITION and surface in actions().recorded
+
+
+NOT_ENTITIES: tuple[Callable[[Article, Span, str], bool], ...] = (
+    _common_noun,
+    _bracket_or_side,
+    _title_mark,
+    _cuts_word,
+    _sector_in_list,
+    _action_word,
+)
+"""The rules under which a span of the tagger is no entity."""
+
+
+def _publisher(surface: str, label: Label) -> Label | None:
+    """A news publisher (央视网, 商丘日报) is an ORG."""
+    return Label.ORG if is_publisher(surface) else None
+
+
+def _organization(surface: str, label: Label) -> Label | None:
+    """An armed force or organization of the lexicon (乌军, 哈马斯: the tagger called them persons)."""
+    return organizations().get(surface)
+
+
+def _body(surface: str, label: Label) -> Label | None:
+    """An ORG or LOC the post lexicon knows as a body (中国人民银行) is a GOV."""
+    return Label.GOV if label in (Label.ORG, Label.LOC) and is_body(surface) else None
+
+
+def _place(surface: str, label: Label) -> Label | None:
+    """A place of the gazetteer (顿涅茨克, 尼日尔) is a LOC."""
+    return Label.LOC if is_place(surface) else None
+
+
+RELABELS: tuple[Callable[[str, Label], Label | None], ...] = (_publisher, _organization, _body, _place)
+"""The lexicons that correct the tagger's label: the first that knows a span decides."""
+
+
+def model_mentions(article: Article) -> None:
+    """Component: the tagger's spans (but DOCUMENT, a container) as mentions waiting for their claim,
+    by the rules of the module docstring.
+
+    >>> import datetime as dt
+    >>> from transforms.records import Columns
+    >>> article = Article.of("中马两国和暴雪", [], Columns(), dt.date(2024, 1, 1))
+    >>> article.spans = [Span(0, 2, Label.ORG), Span(5, 7, Label.ORG)]
+    >>> model_mentions(article)
+    >>> [(m.normalized, m.label) for m in article.modeled]
+    [('中', 'LOC'), ('马', 'LOC')]
+    """
+    text, spans = article.text, [s for s in article.spans or () if s.label != Label.DOCUMENT]
+    conjunctions = (
+        _conjunctions(article) if any(s.label == Label.LOC and s.end - s.start > 2 for s in spans) else []
+    )
+    for span in spans:
+        start, end, label = span
+        surface = text[start:end]
+        if any(rule(article, span, surface) for rule in NOT_ENTITIES):
+            continue
+        if end - start == 2 and label in _PAIRED_LABELS and is_country_pair(text, start, end):
+            article.modeled += [
+                Mention(first, first + 1, Label.LOC, text[first], "model") for first in (start, start + 1)
+            ]
+            continue
+        label = next((new for relabel in RELABELS if (new := relabel(surface, label)) is not None), label)
+        if label == Label.LOC:
+            article.modeled += _places(text, start, end, conjunctions)
+        else:
+            article.modeled.append(Mention(start, end, label, surface, "model"))
+
+
+def _places(text: str, start: int, end: int, conjunctions: list[tuple[int, int]]) -> list[Mention]:
+    """A place span as mentions: cut at the conjunctions it holds (no place name holds one: 呼和浩特 is one
+    word, so `新加坡和马来西亚` is two places), each written in full.
+
+    >>> [m.normalized for m in _places("新加坡和马来西亚", 0, 8, [(3, 4)])]
+    ['新加坡', '马来西亚']
+    """
+    cut = bisect_right(conjunctions, (start,))
+    if end - start > 2 and cut < len(conjunctions) and conjunctions[cut][1] < end:
+        parts = _place_parts(start, end, conjunctions[cut:])
+    else:
+        parts = [(start, end)]
+    return [
+        Mention(first, last, Label.LOC, normalize_place(text[first:last]), "model") for first, last in parts
+    ]
+
+
+def _place_parts(start: int, end: int, conjunctions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A place span cut at the conjunctions inside it (in order, none before it).
+
+    >>> _place_parts(0, 8, [(3, 4), (9, 10)])
+    [(0, 3), (4, 8)]
+    """
+    edges = [start]
+    for first, last in conjunctions:
+        if last >= end:
+            break
+        edges += [first, last]
+    edges.append(end)
+    return [(first, last) for first, last in zip(edges[::2], edges[1::2], strict=True) if first < last]
+
+
+def _conjunctions(article: Article) -> list[tuple[int, int]]:
+    """Start and end of every token tagged c (和, 及, 与), in order.
+
+    >>> import datetime as dt
+    >>> _conjunctions(Article.parse("新加坡和马来西亚", dt.date(2024, 1, 1)))
+    [(3, 4)]
+    """
+    words = article.words
+    tags, found, index = words.tags, [], -1
+    while True:
+        try:
+            index = tags.index("c", index + 1)
+        except ValueError:
+            return found
+        found.append((words.start_list[index], words.end_list[index]))
