@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from enum import Enum, StrEnum
 from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
@@ -230,63 +231,133 @@ def _listed(title: str, toc_titles: set[str]) -> str | None:
     return next((item for item in toc_titles if item.startswith(title)), None)
 
 
-def _evidence(lines: list[_Line], i: int, level: int, loose: bool) -> str | None:
-    """What makes line `i` an article head, if anything: heading, trailer, lead, closing, title or loose."""
+class Evidence(StrEnum):
+    """What makes a line an article head."""
+
+    HEADING = "a Markdown heading at the article level"
+    TRAILER = "the first title-like or lead line after a trailer"
+    LEAD = "a title-like line followed by a source lead"
+    CLOSING = "a title-like line followed by a trailer"
+    TITLE = "a title-like line followed by a body line"
+    LOOSE = "a title-like line followed by a body paragraph, in a bulletin without other evidence"
+
+
+class _State(Enum):
+    """Where the walk over a bulletin's lines stands (`_heads`)."""
+
+    BEFORE = "before any article"
+    FRESH = "an article has started, no body line seen since"
+    AWAITING = "an article has started, no body line seen since, its lead not seen yet"
+    BODY = "a body line of the article has been seen"
+    BODY_AWAITING = "a body line of the article has been seen, its lead not yet"
+
+
+class _Action(Enum):
+    START = "start an article"
+    IF_LISTED = "start an article if the line is an unused ToC title"
+    SKIP = "not a head"
+
+
+_S, _L, _N = _Action.START, _Action.IF_LISTED, _Action.SKIP
+_ACTIONS: dict[Evidence, dict[_State, _Action]] = {
+    evidence: dict(zip(_State, actions, strict=True))
+    for evidence, actions in (
+        # states: BEFORE, FRESH, AWAITING, BODY, BODY_AWAITING
+        (Evidence.HEADING, (_S, _S, _S, _S, _S)),
+        (Evidence.TRAILER, (_S, _S, _S, _S, _S)),
+        (Evidence.LOOSE, (_S, _S, _S, _S, _S)),
+        (Evidence.LEAD, (_S, _L, _L, _S, _L)),
+        (Evidence.TITLE, (_L, _L, _L, _L, _L)),
+        (Evidence.CLOSING, (_S, _L, _L, _N, _N)),
+    )
+}
+"""(evidence, state) → action. A lead is its article's lead: after a head found on a heading, a trailer or
+a ToC title, the next lead belongs to that article, whatever headline deck lines come between, and a
+lead right after a head belongs to it. A title-like line followed by a trailer closes the body of the
+article it is in: it starts an (empty) article only before any other or as an unused ToC title with no
+body line since the last head. A ToC title starts an article wherever it stands, once."""
+
+
+def _evidence(lines: list[_Line], i: int, level: int, loose: bool) -> Evidence | None:
+    """What makes line `i` an article head, if anything."""
     line = lines[i]
     if line.level:
-        return "heading" if line.level == level else None
+        return Evidence.HEADING if line.level == level else None
     if i and lines[i - 1].trailer and (line.title_like or line.lead):
-        return "trailer"
+        return Evidence.TRAILER
     following = lines[i + 1] if i + 1 < len(lines) else None
     if not line.title_like or following is None or following.level:
         return None
     if following.trailer:
-        return "closing"
+        return Evidence.CLOSING
     if following.lead:
-        return "lead"
+        return Evidence.LEAD
     if loose and not _ENUMERATED_SUBHEAD.match(line.plain) and not (i and lines[i - 1].title_like):
         run_end = next((j for j in range(i + 1, len(lines)) if not lines[j].title_like), len(lines))
         if run_end < len(lines) and not lines[run_end].level:
-            return "loose"
-    return "title"
+            return Evidence.LOOSE
+    return Evidence.TITLE
+
+
+def _after_head(evidence: Evidence, listed: str | None) -> _State:
+    """The state after a head: its lead is awaited unless the head is one, or a loose headline."""
+    awaiting = evidence is not Evidence.LEAD and (evidence is not Evidence.LOOSE or listed is not None)
+    return _State.AWAITING if awaiting else _State.FRESH
+
+
+def _after_line(state: _State, line: _Line) -> _State:
+    """The state after a line that starts no article: a lead ends the wait for one, a line that is no
+    headline is a body line.
+
+    >>> line = _lines("本报讯 会议召开。")[0]
+    >>> _after_line(_State.AWAITING, line), _after_line(_State.BEFORE, line)
+    (<_State.BODY: 'a body line of the article has been seen'>, <_State.BEFORE: 'before any article'>)
+    """
+    if state is _State.BEFORE:
+        return state
+    awaiting = state in (_State.AWAITING, _State.BODY_AWAITING) and not line.lead
+    body = state in (_State.BODY, _State.BODY_AWAITING) or not line.title_like
+    return {
+        (False, False): _State.FRESH,
+        (True, False): _State.AWAITING,
+        (False, True): _State.BODY,
+        (True, True): _State.BODY_AWAITING,
+    }[awaiting, body]
 
 
 def _heads(lines: list[_Line], toc: range, level: int) -> list[int]:
-    """Indices of the lines that start an article, in order.
-
-    A lead is its article's lead: after a head found on a heading, a trailer or a ToC title, the next lead
-    belongs to that article, whatever headline deck lines come between. A title-like line followed by a
-    trailer closes the body of the article it is in; it starts an (empty) article only before any other
-    article or as an unused ToC title with no body line since the last head. A ToC title starts at most
-    one article.
-    """
+    """Indices of the lines that start an article, in order: a walk over the lines outside the ToC, each
+    line's evidence and the walk's state deciding by `_ACTIONS`; then the text before the first head."""
     unused_titles = _toc_titles([lines[i] for i in toc])
     loose = not (level or toc or any(line.lead or line.trailer for line in lines))
     heads: list[int] = []
-    body_seen = expecting_lead = False
+    state = _State.BEFORE
     for i, line in enumerate(lines):
         if i in toc:
             continue
         evidence = _evidence(lines, i, level, loose)
-        listed = _listed(line.plain, unused_titles) if evidence else None
-        if (
-            evidence in ("heading", "trailer", "loose")
-            or (evidence == "lead" and (listed or not (expecting_lead or (heads and not body_seen))))
-            or (evidence == "title" and listed)
-            or (evidence == "closing" and (not heads or (listed and not body_seen)))
-        ):
+        if evidence is None:
+            state = _after_line(state, line)
+            continue
+        listed = _listed(line.plain, unused_titles)
+        action = _ACTIONS[evidence][state]
+        if action is _Action.START or (action is _Action.IF_LISTED and listed):
             heads.append(i)
             unused_titles.discard(listed)
-            body_seen = False
-            expecting_lead = evidence != "lead" and (evidence != "loose" or listed is not None)
+            state = _after_head(evidence, listed)
         else:
-            expecting_lead = expecting_lead and not line.lead
-            body_seen = body_seen or not line.title_like
+            state = _after_line(state, line)
+    return _with_preamble(lines, toc, heads)
+
+
+def _with_preamble(lines: list[_Line], toc: range, heads: list[int]) -> list[int]:
+    """`heads` with the text before the first head as an article of its own, titled if a headline
+    precedes it; a bulletin of headlines only is one article."""
     preamble = [i for i in range(heads[0] if heads else len(lines)) if i not in toc]
     body = next((i for i in preamble if not lines[i].title_like and not lines[i].trailer), None)
-    if body is not None:  # text before the first head: an article of its own, titled if a headline precedes
+    if body is not None:
         heads.insert(0, body - 1 if body - 1 in preamble and lines[body - 1].title_like else body)
-    elif preamble and not heads:  # headlines only
+    elif preamble and not heads:
         heads.append(preamble[0])
     return heads
 
