@@ -40,9 +40,13 @@ class Label(StrEnum):
         return repr(self.value)
 
 
-CONTAINERS = frozenset({Label.DOCUMENT, Label.QUOTE, Label.EVENT})
+PERSON, POSITION, GOV, ORG, LOC, DATE, TIME, DOCUMENT, QUOTE, EVENT = Label
+"""The labels as names: faster to read than Label.PERSON (an enum's attribute costs 0.1 µs in 3.11)."""
+LABEL_OF = {label.value: label for label in Label}
+"""Label by name."""
+CONTAINERS = frozenset({DOCUMENT, QUOTE, EVENT})
 """Labels of the mentions that may contain others."""
-PROPAGATED = frozenset({Label.PERSON, Label.ORG, Label.GOV, Label.LOC})
+PROPAGATED = frozenset({PERSON, ORG, GOV, LOC})
 """Labels of the names one article writes several times."""
 COMMON_TAGS = frozenset({"n", "v", "vn", "a", "an", "ad", "d", "j"})
 """The tokenizer's tags of common words (文化 n)."""
@@ -127,7 +131,7 @@ class Article:
     """One article and what the components found in it so far.
 
     >>> article = Article.of("李国胜讲话", [Sentence(0, 0, 5)], Columns(), dt.date(2021, 10, 9))
-    >>> article.claim(Mention(0, 3, Label.PERSON, "李国胜", "model")), article.is_free(2, 4)
+    >>> article.claim(Mention(0, 3, PERSON, "李国胜", "model")), article.is_free(2, 4)
     (True, False)
     """
 
@@ -180,7 +184,7 @@ class Article:
         """Keep an atomic mention if none of its characters is taken yet; whether it was kept.
 
         >>> article = Article.of("abcd", [], Columns(), dt.date(2024, 1, 1))
-        >>> [article.claim(Mention(s, e, Label.LOC, "", "model")) for s, e in ((0, 2), (1, 3), (2, 4))]
+        >>> [article.claim(Mention(s, e, LOC, "", "model")) for s, e in ((0, 2), (1, 3), (2, 4))]
         [True, False, True]
         """
         start, end = mention.start, mention.end
@@ -218,7 +222,7 @@ class Article:
                 "start": starts,
                 "end": ends,
                 "text": [self.text[start:end] for start, end in zip(starts, ends, strict=True)],
-                "label": [str(label) for label in labels],
+                "label": labels,
                 "normalized": normalized,
                 "method": methods,
             }
@@ -230,8 +234,8 @@ def claim_candidates(article: Article) -> None:
     claimed first stays (the dates, claimed before, win over both).
 
     >>> article = Article.of("商丘市委", [], Columns(), dt.date(2024, 1, 1))
-    >>> article.modeled = [Mention(0, 4, Label.GOV, "商丘市委", "model")]
-    >>> article.lexical = [Mention(0, 2, Label.LOC, "河南省商丘市", "lexicon")]
+    >>> article.modeled = [Mention(0, 4, GOV, "商丘市委", "model")]
+    >>> article.lexical = [Mention(0, 2, LOC, "河南省商丘市", "lexicon")]
     >>> claim_candidates(article)
     >>> [(m.normalized, m.method) for m in article.mentions]
     [('商丘市委', 'model')]

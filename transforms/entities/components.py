@@ -16,7 +16,7 @@ file under tests/cases/entities/.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from transforms.entities import (
@@ -72,12 +72,14 @@ def extract(
     tokens: Columns,
     issue_date: dt.date,
     spans: list[tuple[int, int, str]] | None = None,
+    components: Sequence[Callable[[Article], None]] = COMPONENTS,
 ) -> Entities:
     """Mentions and roles of an article `text` with its sentences and tokens (in text order, as
     `segment.tokenize` gives them): every component of `COMPONENTS` in turn.
 
     `spans` are the tagger's (start, end, label) spans of the article when the caller found them
     already (`ner.find_spans_all` tags every article of a file at once); else the tagger runs here.
+    `components` are those of `COMPONENTS` to run (all but the one a test leaves out).
 
     >>> from transforms.segment import split_sentences, tokenize
     >>> body = "10月8日，市委书记李国胜讲话。"
@@ -89,8 +91,12 @@ def extract(
     >>> found.roles.data["person"], found.roles.data["positions"], found.roles.data["action"]
     (['李国胜'], [['市委书记']], ['讲话'])
     """
-    article = Article.of(text, sentences, tokens, issue_date, spans)
-    for component in COMPONENTS:
+    return _found(Article.of(text, sentences, tokens, issue_date, spans), components)
+
+
+def _found(article: Article, components: Sequence[Callable[[Article], None]]) -> Entities:
+    """What the components find in an article, run in order."""
+    for component in components:
         component(article)
     return Entities(article.mention_columns(), article.roles)
 
@@ -109,8 +115,8 @@ def extract_all(
     [['李国胜'], [], ['摆向阳']]
     """
     trained = ner.model()
-    spans = ner.find_spans_all(texts, [model.model_tokens(words, trained) for words in tokens], trained)
-    return [
-        extract(text, found, words, issue_date, model_spans)
-        for text, found, words, model_spans in zip(texts, sentences, tokens, spans, strict=True)
-    ]
+    articles = [Article.of(*article, issue_date) for article in zip(texts, sentences, tokens, strict=True)]
+    located = [ner.tokens_of(a.words.starts, a.words.ends, a.words.tags, trained.pos_ids) for a in articles]
+    for article, spans in zip(articles, ner.find_spans_all(texts, located, trained), strict=True):
+        article.spans = spans
+    return [_found(article, COMPONENTS) for article in articles]

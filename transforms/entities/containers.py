@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from functools import cache
 
-from transforms.entities.article import Article, Label, Mention
+from transforms.entities.article import DOCUMENT, PERSON, QUOTE, Article, Mention
 from transforms.entities.events import CLAUSE_END
 from transforms.kit.lexicons import alternation, read_json
 
@@ -26,7 +26,7 @@ def find_titles(text: str) -> list[Mention]:
         Mention(
             m.start(),
             m.end(),
-            Label.DOCUMENT if m.group(1) else Label.QUOTE,
+            DOCUMENT if m.group(1) else QUOTE,
             (m.group(1) or m.group(2)).strip(),
             "pattern",
         )
@@ -73,10 +73,11 @@ def uncrossed(article: Article) -> None:
 
     >>> import datetime as dt
     >>> from transforms.records import Columns
+    >>> from transforms.entities.article import EVENT, QUOTE
     >>> article = Article.of("学习条例大会", [], Columns(), dt.date(2021, 10, 9))
-    >>> event = Mention(4, 6, Label.EVENT, "大会", "pattern")
-    >>> article.containers = [Mention(0, 2, Label.QUOTE, "学习", "pattern"), event]
-    >>> article.containers.append(Mention(1, 3, Label.DOCUMENT, "习条", "pattern"))
+    >>> event = Mention(4, 6, EVENT, "大会", "pattern")
+    >>> article.containers = [Mention(0, 2, QUOTE, "学习", "pattern"), event]
+    >>> article.containers.append(Mention(1, 3, DOCUMENT, "习条", "pattern"))
     >>> uncrossed(article)
     >>> article.containers == [event]
     True
@@ -91,14 +92,14 @@ def untitled_documents(article: Article) -> None:
     >>> import datetime as dt
     >>> from transforms.entities.article import Span
     >>> from transforms.records import Columns
-    >>> article = Article.of("学习党章", [], Columns(), dt.date(2021, 10, 9), [Span(2, 4, Label.DOCUMENT)])
+    >>> article = Article.of("学习党章", [], Columns(), dt.date(2021, 10, 9), [Span(2, 4, DOCUMENT)])
     >>> untitled_documents(article)
     >>> [(m.normalized, m.method) for m in article.containers]
     [('党章', 'model')]
     """
     found, text = article.containers, article.text
     for start, end, label in article.spans or ():
-        if label == Label.DOCUMENT and not any(m.start < end and start < m.end for m in found):
+        if label == DOCUMENT and not any(m.start < end and start < m.end for m in found):
             found.append(Mention(start, end, label, text[start:end], "model"))
 
 
@@ -108,11 +109,12 @@ def uncut(article: Article) -> None:
 
     >>> import datetime as dt
     >>> from transforms.records import Columns
+    >>> from transforms.entities.article import GOV, LOC, QUOTE
     >>> article = Article.of("河南省委文明办", [], Columns(), dt.date(2021, 10, 9))
-    >>> place, body = Mention(0, 2, Label.LOC, "河南", "model"), Mention(2, 4, Label.GOV, "省委", "model")
+    >>> place, body = Mention(0, 2, LOC, "河南", "model"), Mention(2, 4, GOV, "省委", "model")
     >>> article.claim(place), article.claim(body)
     (True, True)
-    >>> article.containers = [Mention(1, 7, Label.QUOTE, "南省委文明办", "pattern")]
+    >>> article.containers = [Mention(1, 7, QUOTE, "南省委文明办", "pattern")]
     >>> uncut(article)
     >>> [m.normalized for m in article.mentions]
     ['省委']
@@ -129,23 +131,22 @@ def authors_outside_titles(article: Article) -> None:
     >>> import datetime as dt
     >>> from transforms.records import Columns
     >>> article = Article.of("《习近平总书记关于…论述摘编》", [], Columns(), dt.date(2021, 10, 9))
-    >>> article.containers = [Mention(0, 15, Label.DOCUMENT, "习近平总书记关于…论述摘编", "pattern")]
-    >>> article.claim(Mention(1, 4, Label.PERSON, "习近平", "model"))
+    >>> article.containers = [Mention(0, 15, DOCUMENT, "习近平总书记关于…论述摘编", "pattern")]
+    >>> article.claim(Mention(1, 4, PERSON, "习近平", "model"))
     True
     >>> authors_outside_titles(article)
     >>> article.mentions
     []
     """
     titled = find_citations(article.text) + [
-        (m.start, m.end) for m in article.containers if m.label == Label.DOCUMENT
+        (m.start, m.end) for m in article.containers if m.label == DOCUMENT
     ]
     if titled:
         article.keep_only(
             [
                 m
                 for m in article.mentions
-                if m.label != Label.PERSON
-                or not any(start <= m.start and m.end <= end for start, end in titled)
+                if m.label != PERSON or not any(start <= m.start and m.end <= end for start, end in titled)
             ]
         )
 

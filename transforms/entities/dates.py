@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import NamedTuple
 
-from transforms.entities.article import Article, Label, Mention
+from transforms.entities.article import LABEL_OF, Article, Mention
 from transforms.kit.lexicons import read_json
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
@@ -316,7 +316,7 @@ def dated(article: Article) -> None:
     [('2021-10-08', 'DATE', 'pattern')]
     """
     for found in find_dates(article.text, article.issue_date):
-        article.claim(Mention(found.start, found.end, Label(found.label), found.normalized, "pattern"))
+        article.claim(Mention(found.start, found.end, LABEL_OF[found.label], found.normalized, "pattern"))
 
 
 def resolve_date(expr: str, issue_date: dt.date) -> dt.date | None:

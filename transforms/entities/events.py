@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from transforms.entities.article import Article, Label, Mention
+from transforms.entities.article import EVENT, Article, Mention
 from transforms.kit.lexicons import alternation, classes, read_json
 
 CLAUSE_END = "，。；：、！？“”《》（）()\n"
@@ -129,7 +129,7 @@ def find_events(text: str) -> list[Mention]:
     previous_end = -1
     for match in event_pattern().finditer(text):
         if match.group("quoted"):
-            found.append(Mention(match.start(), match.end(), Label.EVENT, match.group(), "pattern"))
+            found.append(Mention(match.start(), match.end(), EVENT, match.group(), "pattern"))
             continue
         start = _name_start(text, match.start())
         joined = _meeting_joiner().match(text, previous_end) if start < previous_end < match.start() else None
@@ -143,7 +143,7 @@ def find_events(text: str) -> list[Mention]:
         if len(name) >= shortest and not (start > opened_at and name in meetings):
             if found and found[-1].start == start:  # a longer name of the same event (论坛 → 论坛北京峰会)
                 del found[-1]
-            found.append(Mention(start, match.end(), Label.EVENT, text[start : match.end()], "pattern"))
+            found.append(Mention(start, match.end(), EVENT, text[start : match.end()], "pattern"))
     return found
 
 

@@ -4,9 +4,10 @@ tagger from the shapes of bulletin text it gets wrong.
 Two components: `tagged` runs the tagger (unless the caller did, for every article of a file at once)
 and cleans its spans; `model_mentions` turns them into mentions by three tables of rules, in order:
 
-1. `NOT_ENTITIES`: a span any of them matches is dropped (a common noun, a bracket or side of talks
-   taken for a person, a span holding a title mark, cutting a word, a sector in a list of sectors, an
-   action word taken for a post);
+1. a span is dropped when a rule of `NOT_NAMES` says its name is no entity (a common noun, a bracket or
+   a side of talks taken for a person, a title mark inside, an action word taken for a post), or a rule
+   of `NOT_HERE` says so of the span where it stands (it cuts a word, it is a sector in a list of
+   sectors);
 2. a pair of countries named by one character each (`中马两国`) is two places;
 3. `RELABELS`: the first of them that knows the span gives its label (a publisher is an ORG, the
    organizations lexicon knows armed forces and organizations, a body is a GOV, the gazetteer's places
@@ -21,10 +22,22 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 from transforms.entities import ner
-from transforms.entities.article import Article, Label, Mention, Span
+from transforms.entities.article import (
+    DOCUMENT,
+    GOV,
+    LABEL_OF,
+    LOC,
+    ORG,
+    PERSON,
+    POSITION,
+    Article,
+    Label,
+    Mention,
+    Span,
+)
 from transforms.entities.places import is_country_pair, is_place, normalize_place
 from transforms.entities.posts import is_body
 from transforms.entities.roles import actions
@@ -39,14 +52,13 @@ sectors (民生 453)."""
 _TITLE_MARKS = frozenset("《》“”")
 _NO_PERSON = re.compile(r"[（(].*|.方[愿为将同与和]")
 """No personal name: a bracketed abbreviation (（PPI）), a side of talks and its verb (埃方愿, 德方为)."""
-_LISTED_LABELS = frozenset({Label.ORG, Label.LOC})
+_LISTED_LABELS = frozenset({ORG, LOC})
 """Labels the tagger gives an item of a list of sectors (民航)."""
-_PAIRED_LABELS = frozenset({Label.LOC, Label.ORG, Label.GOV})
+_PAIRED_LABELS = frozenset({LOC, ORG, GOV})
 """Labels the tagger gives a pair of countries as one span (中马)."""
 _CLOSING = {"）": "（", ")": "("}  # closing bracket → opening
 _ITEM_ENDS = frozenset("、，,。；;：:！？\n “”《》（）()等和及与")
 _WORD = re.compile(r"[^\W_]")
-_LABELS = {label.value: label for label in Label}
 
 
 @cache
@@ -128,7 +140,7 @@ def clean_spans(text: str, spans: list[tuple[int, int, str]]) -> list[Span]:
             start, end = _trimmed(text, start, end)
         end = _closed(text, start, end)
         if _WORD.search(text, start, end) and (phrases is None or phrases.find(1, start, end) < 0):
-            kept.append(Span(start, end, _LABELS[label]))
+            kept.append(Span(start, end, LABEL_OF[label]))
     return kept
 
 
@@ -159,22 +171,22 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _common_noun(article: Article, span: Span, surface: str) -> bool:
+def _common_noun(surface: str, label: Label) -> bool:
     """A common noun the tagger takes for a name (民航, 暴雪: `common_nouns`)."""
     return surface in common_nouns()
 
 
-def _bracket_or_side(article: Article, span: Span, surface: str) -> bool:
+def _bracket_or_side(surface: str, label: Label) -> bool:
     """A person that is a bracketed abbreviation or a side of talks (`_NO_PERSON`)."""
-    return span.label == Label.PERSON and _NO_PERSON.fullmatch(surface) is not None
+    return label == PERSON and _NO_PERSON.fullmatch(surface) is not None
 
 
-def _title_mark(article: Article, span: Span, surface: str) -> bool:
+def _title_mark(surface: str, label: Label) -> bool:
     """A span holding a title mark: the containers have the titles."""
     return not _TITLE_MARKS.isdisjoint(surface)
 
 
-def _cuts_word(article: Article, span: Span, surface: str) -> bool:
+def _cuts_word(article: Article, span: Span) -> bool:
     """A span starting or ending inside a word that no entity cuts: a numeral (全国政协十 of 十四届), and
     for a person a word of the user dictionary (村振兴 of 乡村振兴).
 
@@ -182,7 +194,7 @@ def _cuts_word(article: Article, span: Span, surface: str) -> bool:
     >>> columns = Columns({"start": [0, 2, 6], "end": [2, 6, 9], "token": ["推进", "乡村振兴", "十四届"]})
     >>> columns.data["pos"] = ["v", "nz", "m"]
     >>> article = Article.of("推进乡村振兴十四届", [], columns, dt.date(2024, 1, 1))
-    >>> [_cuts_word(article, Span(*span), "") for span in ((3, 6, "PERSON"), (3, 6, "ORG"), (2, 7, "ORG"))]
+    >>> [_cuts_word(article, Span(*span)) for span in ((3, 6, "PERSON"), (3, 6, "ORG"), (2, 7, "ORG"))]
     [True, False, True]
     """
     words = article.words
@@ -191,24 +203,22 @@ def _cuts_word(article: Article, span: Span, surface: str) -> bool:
         index = bisect_right(starts, edge) - 1
         if not (index >= 0 and starts[index] < edge < words.end_list[index]):
             continue
-        if words.tags[index] == "m" or (
-            span.label == Label.PERSON and words.tokens[index] in user_dictionary()
-        ):
+        if words.tags[index] == "m" or (span.label == PERSON and words.tokens[index] in user_dictionary()):
             return True
     return False
 
 
-def _sector_in_list(article: Article, span: Span, surface: str) -> bool:
+def _sector_in_list(article: Article, span: Span) -> bool:
     """An organization or place made of common words, listed with `、` among items that hold no span: a
     list of sectors (`铁路、公路、水路、民航`, `能源、交通、水利等`), not of entities.
 
     >>> import datetime as dt
     >>> article = Article.parse("能源、交通、水利等", dt.date(2024, 1, 1))
-    >>> article.spans = [Span(3, 5, Label.ORG)]
-    >>> _sector_in_list(article, article.spans[0], "交通")
+    >>> article.spans = [Span(3, 5, ORG)]
+    >>> _sector_in_list(article, article.spans[0])
     True
-    >>> article.spans.append(Span(6, 8, Label.ORG))
-    >>> _sector_in_list(article, article.spans[0], "交通")
+    >>> article.spans.append(Span(6, 8, ORG))
+    >>> _sector_in_list(article, article.spans[0])
     False
     """
     text, (start, end, label) = article.text, span
@@ -230,31 +240,31 @@ def _sector_in_list(article: Article, span: Span, surface: str) -> bool:
             last += 1
         items.append((end + 1, last))
     listed = [(first, last) for first, last in items if first < last]
-    others = [s for s in article.spans or () if s.label != Label.DOCUMENT]
+    others = [s for s in article.spans or () if s.label != DOCUMENT]
     return len(listed) == len(items) and not any(
         first < other.end and other.start < last for first, last in listed for other in others
     )
 
 
-def _action_word(article: Article, span: Span, surface: str) -> bool:
+def _action_word(surface: str, label: Label) -> bool:
     """A post that is an action word (赵乐际主持会议: no post 主持)."""
-    return span.label == Label.POSITION and surface in actions().recorded
+    return label == POSITION and surface in actions().recorded
 
 
-NOT_ENTITIES: tuple[Callable[[Article, Span, str], bool], ...] = (
+NOT_NAMES: tuple[Callable[[str, Label], bool], ...] = (
     _common_noun,
     _bracket_or_side,
     _title_mark,
-    _cuts_word,
-    _sector_in_list,
     _action_word,
 )
-"""The rules under which a span of the tagger is no entity."""
+"""The rules under which a name the tagger labelled is no entity, wherever it stands."""
+NOT_HERE: tuple[Callable[[Article, Span], bool], ...] = (_cuts_word, _sector_in_list)
+"""The rules under which a span of the tagger is no entity where it stands."""
 
 
 def _publisher(surface: str, label: Label) -> Label | None:
     """A news publisher (央视网, 商丘日报) is an ORG."""
-    return Label.ORG if is_publisher(surface) else None
+    return ORG if is_publisher(surface) else None
 
 
 def _organization(surface: str, label: Label) -> Label | None:
@@ -264,16 +274,35 @@ def _organization(surface: str, label: Label) -> Label | None:
 
 def _body(surface: str, label: Label) -> Label | None:
     """An ORG or LOC the post lexicon knows as a body (中国人民银行) is a GOV."""
-    return Label.GOV if label in (Label.ORG, Label.LOC) and is_body(surface) else None
+    return GOV if label in (ORG, LOC) and is_body(surface) else None
 
 
 def _place(surface: str, label: Label) -> Label | None:
     """A place of the gazetteer (顿涅茨克, 尼日尔) is a LOC."""
-    return Label.LOC if is_place(surface) else None
+    return LOC if is_place(surface) else None
 
 
 RELABELS: tuple[Callable[[str, Label], Label | None], ...] = (_publisher, _organization, _body, _place)
 """The lexicons that correct the tagger's label: the first that knows a span decides."""
+
+
+@lru_cache(maxsize=1 << 16)
+def entity_label(surface: str, label: Label) -> Label | None:
+    """The label of a name the tagger labelled `label`: None if a rule of `NOT_NAMES` says it is no
+    entity, else the label of the first of `RELABELS` that knows it, else the tagger's. (Names recur
+    across articles, so the answer is remembered.)
+
+    >>> [entity_label(name, PERSON) for name in ("（PPI）", "央视网", "李强")]
+    [None, 'ORG', 'PERSON']
+    """
+    for rule in NOT_NAMES:
+        if rule(surface, label):
+            return None
+    for relabel in RELABELS:
+        found = relabel(surface, label)
+        if found is not None:
+            return found
+    return label
 
 
 def model_mentions(article: Article) -> None:
@@ -283,30 +312,33 @@ def model_mentions(article: Article) -> None:
     >>> import datetime as dt
     >>> from transforms.records import Columns
     >>> article = Article.of("中马两国和暴雪", [], Columns(), dt.date(2024, 1, 1))
-    >>> article.spans = [Span(0, 2, Label.ORG), Span(5, 7, Label.ORG)]
+    >>> article.spans = [Span(0, 2, ORG), Span(5, 7, ORG)]
     >>> model_mentions(article)
     >>> [(m.normalized, m.label) for m in article.modeled]
     [('中', 'LOC'), ('马', 'LOC')]
     """
-    text, spans = article.text, [s for s in article.spans or () if s.label != Label.DOCUMENT]
-    conjunctions = (
-        _conjunctions(article) if any(s.label == Label.LOC and s.end - s.start > 2 for s in spans) else []
-    )
-    for span in spans:
+    text, modeled = article.text, article.modeled
+    conjunctions: list[tuple[int, int]] | None = None  # found when a place might hold one
+    for span in article.spans or ():
         start, end, label = span
+        if label == DOCUMENT:
+            continue
         surface = text[start:end]
-        if any(rule(article, span, surface) for rule in NOT_ENTITIES):
+        entity = entity_label(surface, label)
+        if entity is None:
             continue
-        if end - start == 2 and label in _PAIRED_LABELS and is_country_pair(text, start, end):
-            article.modeled += [
-                Mention(first, first + 1, Label.LOC, text[first], "model") for first in (start, start + 1)
-            ]
-            continue
-        label = next((new for relabel in RELABELS if (new := relabel(surface, label)) is not None), label)
-        if label == Label.LOC:
-            article.modeled += _places(text, start, end, conjunctions)
+        for rule in NOT_HERE:  # a loop, not any() of a generator: this runs once per span
+            if rule(article, span):
+                break
         else:
-            article.modeled.append(Mention(start, end, label, surface, "model"))
+            if end - start == 2 and label in _PAIRED_LABELS and is_country_pair(text, start, end):
+                modeled += [Mention(at, at + 1, LOC, text[at], "model") for at in (start, start + 1)]
+            elif entity != LOC:
+                modeled.append(Mention(start, end, entity, surface, "model"))
+            else:
+                if conjunctions is None and end - start > 2:
+                    conjunctions = _conjunctions(article)
+                modeled += _places(text, start, end, conjunctions or [])
 
 
 def _places(text: str, start: int, end: int, conjunctions: list[tuple[int, int]]) -> list[Mention]:
@@ -321,9 +353,7 @@ def _places(text: str, start: int, end: int, conjunctions: list[tuple[int, int]]
         parts = _place_parts(start, end, conjunctions[cut:])
     else:
         parts = [(start, end)]
-    return [
-        Mention(first, last, Label.LOC, normalize_place(text[first:last]), "model") for first, last in parts
-    ]
+    return [Mention(first, last, LOC, normalize_place(text[first:last]), "model") for first, last in parts]
 
 
 def _place_parts(start: int, end: int, conjunctions: list[tuple[int, int]]) -> list[tuple[int, int]]:

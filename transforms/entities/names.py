@@ -3,7 +3,7 @@ in a list of names (surnames: resources/lexicons/surnames.txt).
 
 >>> import datetime as dt
 >>> article = Article.parse("市领导张家明、王全周、罗军出席", dt.date(2021, 10, 9))
->>> article.claim(Mention(3, 6, Label.PERSON, "张家明", "model"))
+>>> article.claim(Mention(3, 6, PERSON, "张家明", "model"))
 True
 >>> complete_lists(article)
 >>> [(m.normalized, m.method) for m in article.mentions]
@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left
 from functools import cache
 
-from transforms.entities.article import Article, Label, Mention
+from transforms.entities.article import PERSON, POSITION, Article, Mention
 from transforms.entities.posts import is_office
 from transforms.kit.lexicons import read_lines
 
@@ -44,7 +44,7 @@ def names_after_posts(article: Article) -> None:
 
     >>> import datetime as dt
     >>> article = Article.parse("俄罗斯总统普京表示", dt.date(2024, 1, 1))
-    >>> article.claim(Mention(0, 5, Label.POSITION, "俄罗斯总统", "model"))
+    >>> article.claim(Mention(0, 5, POSITION, "俄罗斯总统", "model"))
     True
     >>> names_after_posts(article)
     >>> article.mentions[1:]
@@ -53,14 +53,14 @@ def names_after_posts(article: Article) -> None:
     text, words = article.text, article.words
     starts, ends, tags = words.start_list, words.end_list, words.tags
     for post in list(article.mentions):
-        if post.label != Label.POSITION or not is_office(post.normalized):
+        if post.label != POSITION or not is_office(post.normalized):
             continue
         index = bisect_left(starts, post.end)
         if index == len(starts) or starts[index] != post.end or tags[index] not in _NAME_TAGS:
             continue
         start, end = starts[index], ends[index]
         if end - start > 1:
-            article.claim(Mention(start, end, Label.PERSON, text[start:end], "list"))
+            article.claim(Mention(start, end, PERSON, text[start:end], "list"))
 
 
 def complete_lists(article: Article) -> None:
@@ -71,7 +71,7 @@ def complete_lists(article: Article) -> None:
     if "、" not in text:
         return
     names = surnames()
-    pending = [m for m in article.mentions if m.label == Label.PERSON]
+    pending = [m for m in article.mentions if m.label == PERSON]
     while pending:
         person = pending.pop()
         candidates = []
@@ -88,7 +88,7 @@ def complete_lists(article: Article) -> None:
                 and _LIST_ITEM.fullmatch(word)
                 and (word[:1] in names or word[:2] in names)
                 and not words.common(start, end, _NAME_COUNT)
-                and article.claim(name := Mention(start, end, Label.PERSON, word, "list"))
+                and article.claim(name := Mention(start, end, PERSON, word, "list"))
             ):
                 pending.append(name)
                 break

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from transforms.entities.article import Article, Label, Mention
+from transforms.entities.article import LOC, Article, Mention
 from transforms.kit.lexicons import alternation, read_json, read_lines, scanner
 
 
@@ -104,18 +104,6 @@ def is_country_pair(text: str, start: int, end: int) -> bool:
     return end - start == 2 and _pair_pattern().match(text, start) is not None
 
 
-def find_places(text: str) -> list[Mention]:
-    """LOC candidates: the division names of the gazetteer, normalized.
-
-    >>> [(m.start, m.end, m.normalized) for m in find_places("商丘在河南")]
-    [(0, 2, '河南省商丘市'), (3, 5, '河南省')]
-    """
-    return [
-        Mention(m.start(), m.end(), Label.LOC, normalize_place(m.group()), "lexicon")
-        for m in _place_scanner().finditer(text)
-    ]
-
-
 def lexicon_places(article: Article) -> None:
     """Component: the places of the gazetteer on word edges wait for their claim, after the posts.
 
@@ -126,7 +114,9 @@ def lexicon_places(article: Article) -> None:
     >>> [m.normalized for m in article.lexical]
     ['河南省商丘市', '河南省']
     """
-    words = article.words
+    text, edges = article.text, article.words.edges
     article.lexical += [
-        m for m in find_places(article.text) if words.at_edge(m.start) and words.at_edge(m.end)
+        Mention(m.start(), m.end(), LOC, normalize_place(m.group()), "lexicon")
+        for m in _place_scanner().finditer(text)
+        if edges[m.start()] and edges[m.end()]
     ]

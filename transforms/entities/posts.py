@@ -12,12 +12,12 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import cache
 
-from transforms.entities.article import Article, Label, Mention
+from transforms.entities.article import GOV, LOC, ORG, PERSON, POSITION, Article, Mention
 from transforms.kit.lexicons import alternation, charset, classes, read_json
 
 _GIVING_WAY = {
-    Label.POSITION: frozenset({Label.GOV, Label.POSITION}),
-    Label.LOC: frozenset({Label.PERSON}),
+    POSITION: frozenset({GOV, POSITION}),
+    LOC: frozenset({PERSON}),
 }
 _OFFICE_PREFIX = "(?:党组|党委|党工委)?(?:常务)?(?:副|代)?"  # what a post may write before its office
 
@@ -95,7 +95,7 @@ def find_posts(text: str) -> list[Mention]:
     ['市委副书记', '市长']
     """
     return [
-        Mention(m.start(), m.end(), Label.POSITION, m.group(), "lexicon")
+        Mention(m.start(), m.end(), POSITION, m.group(), "lexicon")
         for m in post_pattern().finditer(text)
         if m.end() - m.start() > 1
     ]
@@ -148,10 +148,8 @@ def lexicon_posts(article: Article) -> None:
     >>> [m.normalized for m in article.lexical]
     ['市委副书记', '市长']
     """
-    words = article.words
-    article.lexical += [
-        m for m in find_posts(article.text) if words.at_edge(m.start) and words.at_edge(m.end)
-    ]
+    edges = article.words.edges
+    article.lexical += [m for m in find_posts(article.text) if edges[m.start] and edges[m.end]]
 
 
 def whole_posts(article: Article) -> None:
@@ -161,13 +159,13 @@ def whole_posts(article: Article) -> None:
     >>> import datetime as dt
     >>> from transforms.records import Columns
     >>> article = Article.of("中共中央总书记", [], Columns(), dt.date(2024, 1, 1))
-    >>> article.modeled = [Mention(0, 4, Label.GOV, "中共中央", "model")]
-    >>> article.lexical = [Mention(4, 7, Label.POSITION, "总书记", "lexicon")]
+    >>> article.modeled = [Mention(0, 4, GOV, "中共中央", "model")]
+    >>> article.lexical = [Mention(4, 7, POSITION, "总书记", "lexicon")]
     >>> whole_posts(article)
     >>> [(m.normalized, m.label) for m in article.modeled]
     [('中共中央总书记', 'POSITION')]
     """
-    posts = [m for m in article.lexical if m.label == Label.POSITION]
+    posts = [m for m in article.lexical if m.label == POSITION]
     parts = _lexicon_over_parts(article.modeled, article.lexical)
     article.modeled = _joined_posts(article.text, parts, posts)
 
@@ -217,10 +215,10 @@ def _joined_posts(text: str, modeled: list[Mention], posts: list[Mention]) -> li
     >>> _joined_posts("中共中央总书记", [body], [post])
     [Mention(start=0, end=7, label='POSITION', normalized='中共中央总书记', method='lexicon')]
     """
-    bodies = [m for m in modeled if m.label in (Label.GOV, Label.ORG)]
+    bodies = [m for m in modeled if m.label in (GOV, ORG)]
     ends = {m.end for m in bodies}
     after = {m.start: m for m in posts if m.start in ends}
-    after.update({m.start: m for m in modeled if m.label == Label.POSITION and m.start in ends})
+    after.update({m.start: m for m in modeled if m.label == POSITION and m.start in ends})
     if not after:
         return modeled
     added: list[Mention] = []
@@ -234,7 +232,7 @@ def _joined_posts(text: str, modeled: list[Mention], posts: list[Mention]) -> li
             continue
         if start > body.start:
             added.append(body._replace(end=start, normalized=text[body.start : start]))
-        added.append(Mention(start, post.end, Label.POSITION, text[start : post.end], post.method))
+        added.append(Mention(start, post.end, POSITION, text[start : post.end], post.method))
         replaced.update((body, post))
     if not added:
         return modeled

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transforms.entities.article import PROPAGATED, Article, Label, Mention
+from transforms.entities.article import LOC, PROPAGATED, Article, Label, Mention
 from transforms.entities.places import normalize_place
 
 
@@ -12,8 +12,9 @@ def one_label_per_name(article: Article) -> None:
     article's other 习近平 are PERSON).
 
     >>> import datetime as dt
+    >>> from transforms.entities.article import LOC, PERSON
     >>> article = Article.parse("习近平指出。在习近平主席引领下。习近平强调。", dt.date(2024, 1, 1))
-    >>> for start, label in ((0, Label.PERSON), (7, Label.LOC), (16, Label.PERSON)):
+    >>> for start, label in ((0, PERSON), (7, LOC), (16, PERSON)):
     ...     _ = article.claim(Mention(start, start + 3, label, "习近平", "model"))
     >>> one_label_per_name(article)
     >>> [m.label.value for m in article.mentions]
@@ -35,7 +36,7 @@ def one_label_per_name(article: Article) -> None:
             relabelled.append(m)
             continue
         surface = text[m.start : m.end]
-        normalized = normalize_place(surface) if label == Label.LOC else surface
+        normalized = normalize_place(surface) if label == LOC else surface
         relabelled.append(m._replace(label=label, normalized=normalized))
     article.mentions = relabelled
 
@@ -45,14 +46,15 @@ def propagate(article: Article) -> None:
     word edges, where no mention lies yet, is that name too.
 
     >>> import datetime as dt
+    >>> from transforms.entities.article import PERSON
     >>> article = Article.parse("李国胜讲话。李国胜强调。", dt.date(2024, 1, 1))
-    >>> article.claim(Mention(0, 3, Label.PERSON, "李国胜", "model"))
+    >>> article.claim(Mention(0, 3, PERSON, "李国胜", "model"))
     True
     >>> propagate(article)
     >>> [(m.start, m.method) for m in article.mentions]
     [(0, 'model'), (6, 'propagation')]
     """
-    text, words = article.text, article.words
+    text, edges = article.text, article.words.edges
     known: dict[str, Mention] = {}
     for m in article.mentions:
         if m.label in PROPAGATED and m.end - m.start >= 2:
@@ -61,6 +63,7 @@ def propagate(article: Article) -> None:
         start = text.find(surface)
         while start >= 0:
             end = start + len(surface)
-            if words.at_edge(start) and words.at_edge(end):
+            # is_free first: most occurrences are taken (by the mention found first), and a Mention costs
+            if edges[start] and edges[end] and article.is_free(start, end):
                 article.claim(Mention(start, end, first.label, first.normalized, "propagation"))
             start = text.find(surface, end)

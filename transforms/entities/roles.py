@@ -26,7 +26,19 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
-from transforms.entities.article import CONTAINERS, Article, Label, Mention
+from transforms.entities.article import (
+    CONTAINERS,
+    DATE,
+    EVENT,
+    GOV,
+    ORG,
+    PERSON,
+    POSITION,
+    TIME,
+    Article,
+    Label,
+    Mention,
+)
 from transforms.entities.events import is_meeting
 from transforms.entities.posts import body_of_post
 from transforms.kit.lexicons import read_json, read_pairs, scanner
@@ -78,8 +90,8 @@ def assign_roles(article: Article) -> None:
 
     >>> import datetime as dt
     >>> article = Article.parse("市委书记李国胜讲话。", dt.date(2021, 10, 9))
-    >>> article.mentions = [Mention(0, 4, Label.POSITION, "市委书记", "model")]
-    >>> article.mentions.append(Mention(4, 7, Label.PERSON, "李国胜", "model"))
+    >>> article.mentions = [Mention(0, 4, POSITION, "市委书记", "model")]
+    >>> article.mentions.append(Mention(4, 7, PERSON, "李国胜", "model"))
     >>> assign_roles(article)
     >>> article.roles.data["person"], article.roles.data["positions"], article.roles.data["action"]
     (['李国胜'], [['市委书记']], ['讲话'])
@@ -92,18 +104,14 @@ def find_roles(
 ) -> Columns:
     """The roles table columns of one article from its sentences and (sorted) mentions."""
     sentence_starts = [first for _, first, _ in sentences]
-    numbers = sorted(
-        {bisect_right(sentence_starts, m.start, 1) - 1 for m in mentions if m.label == Label.PERSON}
-    )
+    numbers = sorted({bisect_right(sentence_starts, m.start, 1) - 1 for m in mentions if m.label == PERSON})
     rows: list[tuple] = []
     if not numbers:
         return _columns(text, rows)
     atomic = [m for m in mentions if m.label in ATOMIC]
     starts = [m.start for m in atomic]
-    meetings = [m for m in mentions if m.label == Label.EVENT and is_meeting(m.normalized)]
-    dated = [
-        (m.start, day) for m in atomic if m.label in (Label.DATE, Label.TIME) and (day := _day(m.normalized))
-    ]
+    meetings = [m for m in mentions if m.label == EVENT and is_meeting(m.normalized)]
+    dated = [(m.start, day) for m in atomic if m.label in (DATE, TIME) and (day := _day(m.normalized))]
     known: dict[str, tuple[list[str], str | None]] = {}
     for number in numbers:
         _, first, last = sentences[number]
@@ -168,7 +176,7 @@ def _runs(text: str, inside: list[Mention]) -> list[list[Member]]:
     """The persons of a sentence with their posts, grouped into lists joined by 、/和/及/与."""
     runs: list[list[Member]] = []
     for index, mention in enumerate(inside):
-        if mention.label != Label.PERSON:
+        if mention.label != PERSON:
             continue
         member = _member(text, inside, index)
         previous = runs[-1][-1] if runs else None
@@ -190,18 +198,13 @@ def _member(text: str, inside: list[Mention], index: int) -> Member:
     while index >= 0:
         before = inside[index]
         gap = text[before.end : first]
-        if before.label != Label.POSITION or not (gap == "" or (gap == "、" and positions)):
+        if before.label != POSITION or not (gap == "" or (gap == "、" and positions)):
             break
         positions.insert(0, before.normalized)
         first = before.start
         index -= 1
     organization = None
-    if (
-        positions
-        and index >= 0
-        and inside[index].label in (Label.GOV, Label.ORG)
-        and inside[index].end == first
-    ):
+    if positions and index >= 0 and inside[index].label in (GOV, ORG) and inside[index].end == first:
         organization, first = inside[index].normalized, inside[index].start
     elif positions:
         organization = body_of_post(positions[0])
@@ -219,7 +222,7 @@ def _actions(text: str, start: int, last: int, inside: list[Mention]) -> list[tu
     """
     clause_end = _CLAUSE_END.search(text, start, last)
     end = clause_end.start() if clause_end else last
-    end = next((m.start for m in inside if m.label == Label.PERSON and start <= m.start < end), end)
+    end = next((m.start for m in inside if m.label == PERSON and start <= m.start < end), end)
     pattern, recorded = actions()
     nouns = action_links()["nouns"]
     first: dict[str, int] = {}
