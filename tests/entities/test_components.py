@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tests.case_files import Case, load
 from transforms.entities import ner
 from transforms.entities.article import CONTAINERS
-from transforms.entities.components import Entities, extract
+from transforms.entities.components import COMPONENTS, Entities, extract
 from transforms.segment import split_sentences, tokenize
 
 CASES = Path(__file__).parents[1] / "cases" / "entities"
@@ -156,3 +156,52 @@ def test_spans_found_by_the_caller_give_the_same_result(seed: Entities) -> None:
     located = ner.tokens_of(words.data["start"], words.data["end"], words.data["pos"], trained.pos_ids)
     spans = ner.find_spans(SEED_BODY, located, trained)
     assert extract(SEED_BODY, sentences, words, SEED_ISSUE, spans=spans) == seed
+
+
+def _holds(case: Case, found: Entities) -> bool:
+    """Whether what `extract` found meets a component case: every expected mention (text, label,
+    normalized, method) and role (person, positions, action) found, no absent (text, label)."""
+    data, roles = found.mentions.data, found.roles.data
+    columns = ("text", "label", "normalized", "method")
+    mentions = {tuple(row) for row in zip(*(data.get(column, []) for column in columns), strict=True)}
+    acted = {
+        (person, tuple(positions), action)
+        for person, positions, action in zip(
+            roles.get("person", []), roles.get("positions", []), roles.get("action", []), strict=True
+        )
+    }
+    wanted = case.wanted
+    return (
+        all(tuple(mention) in mentions for mention in wanted.get("mentions", []))
+        and all(
+            (person, tuple(positions), action) in acted
+            for person, positions, action in wanted.get("roles", [])
+        )
+        and not any((text, label) in {m[:2] for m in mentions} for text, label in case.absent)
+    )
+
+
+def _run(case: Case, components: tuple) -> Entities:
+    text = case.input
+    sentences = split_sentences(text)
+    issue_date = dt.date.fromisoformat(case.given["issue_date"])
+    return extract(text, sentences, tokenize(text, sentences), issue_date, components=components)
+
+
+@pytest.mark.parametrize("component", COMPONENTS, ids=lambda component: component.__name__)
+def test_each_component_has_a_doctest_and_a_case_file(component) -> None:
+    assert ">>>" in (component.__doc__ or "")
+    assert (CASES / "components" / f"{component.__name__}.json").is_file()
+
+
+COMPONENT_CASES = [
+    pytest.param(component, *param.values, id=f"{component.__name__}: {param.id}", marks=param.marks)
+    for component in COMPONENTS
+    for param in load("entities", f"components/{component.__name__}")
+]
+
+
+@pytest.mark.parametrize(("component", "case"), COMPONENT_CASES)
+def test_component_cases_hold_and_need_their_component(component, case: Case) -> None:
+    assert _holds(case, _run(case, COMPONENTS))
+    assert not _holds(case, _run(case, tuple(c for c in COMPONENTS if c is not component)))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from transforms.kit.charlm import DocumentCache, choose
+from transforms.kit.charlm import DocumentCache
+from transforms.kit.lost_chars import choose
 
 
 def test_a_lost_character_is_read_with_the_pairs_of_its_document() -> None:

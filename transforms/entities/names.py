@@ -1,13 +1,5 @@
 """Names the tagger missed, found by where bulletins write them: right after the post of an office, and
 in a list of names (surnames: resources/lexicons/surnames.txt).
-
->>> import datetime as dt
->>> article = Article.parse("市领导张家明、王全周、罗军出席", dt.date(2021, 10, 9))
->>> article.claim(Mention(3, 6, PERSON, "张家明", "model"))
-True
->>> complete_lists(article)
->>> [(m.normalized, m.method) for m in article.mentions]
-[('张家明', 'model'), ('王全周', 'list'), ('罗军', 'list')]
 """
 
 from __future__ import annotations
@@ -66,7 +58,15 @@ def names_after_posts(article: Article) -> None:
 def complete_lists(article: Article) -> None:
     """Component: names missed in a list of names (`张家明、王全周、罗军出席`): a 2–3 character word right
     after or before the `、` next to a PERSON, starting with a surname, on word edges, and not one common
-    word (`晋商文化、古建筑`: 文 is a surname, 文化 no name). See the module docstring."""
+    word (`晋商文化、古建筑`: 文 is a surname, 文化 no name).
+    >>> import datetime as dt
+    >>> article = Article.parse("市领导张家明、王全周、罗军出席", dt.date(2021, 10, 9))
+    >>> article.claim(Mention(3, 6, PERSON, "张家明", "model"))
+    True
+    >>> complete_lists(article)
+    >>> [(m.normalized, m.method) for m in article.mentions]
+    [('张家明', 'model'), ('王全周', 'list'), ('罗军', 'list')]
+    """
     text, words = article.text, article.words
     if "、" not in text:
         return

@@ -10,16 +10,13 @@ UTF-32-LE, then their counts as little-endian uint32: the n-grams of each order 
 per history of 1 to ``ORDER - 1`` characters the total count of the n-grams kept after it, then how
 many distinct ones there are. The character table is a gzip member of its own, so `plausibility`
 reads it without inflating the rest. Loaded, the counts live in compact arrays of packed keys
-(`transforms.repair_charlm_tables`: about 30 MB and a few tenths of a second, where dicts of strings
+(`transforms.kit.charlm_tables`: about 30 MB and a few tenths of a second, where dicts of strings
 took 400 MB and two seconds).
 
 A lost character is also judged by its document (`DocumentCache`): how often each candidate follows
 the character before it and precedes the one after it elsewhere in the text under repair (a review
-of a 蓝魔 player writes 蓝魔 again, where the model of all news prefers 蓝魂). On 40 held-out documents
-of each corpus read as GBK from UTF-8 this took the characters left wrong or unknown from 79 to 65
-(THUCNews) and 229 to 212 (xwlb). And it is judged by the brackets of its line
-(``resources/charlm_brackets.json``): a closing bracket gains `BRACKET_BIAS` where its opening
-bracket is the innermost one left open, and loses as much elsewhere.
+of a 蓝魔 player writes 蓝魔 again, where the model of all news prefers 蓝魂). Choosing one is
+`transforms.kit.lost_chars`.
 """
 
 from __future__ import annotations
@@ -32,45 +29,40 @@ import struct
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 
 from transforms.kit.charlm_tables import CHAR_BITS, PackedNgrams, position, read_tables, unigram_counts
-from transforms.kit.lexicons import read_bytes, read_json
+from transforms.kit.lexicons import read_bytes
 from transforms.kit.script import simplified_char
 
 MODEL = "charlm_4grams.bin.gz"
+
+
 ORDER = 4
 """Characters in the longest n-gram the model counts."""
+
+
 DISCOUNT = 0.75
-CONFIDENT = 2.5
-"""Nats a lost character's best candidate must lead the runner-up by to be written; else U+FFFD."""
+
+
 CONTEXT = ORDER - 1
 """Characters of context on each side the model conditions on."""
-LINE_SPAN = 120
-"""Characters before a position, back to its line break, that `context_before` gives (brackets open
-in them are judged)."""
+
+
 MEMO_LIMIT = 1 << 16
 """Log-probabilities `CharLM` remembers at most (about 10 MB)."""
+
+
 CACHE_WEIGHT = 0.2
 """Share of a lost character's probability given by how often it follows, and is followed by, the
 same symbols elsewhere in its document (`DocumentCache`)."""
-BRACKET_BIAS = 5.0
-"""Nats for a closing bracket that closes the innermost bracket open in its line, and against one
-that closes none."""
+
 
 Item = str | tuple[str, ...]
 """A repaired character, or the candidates for one whose bytes were partly lost."""
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """The best candidate for a lost character and how far ahead of the runner-up it is (nats)."""
-
-    char: str
-    margin: float
 
 
 def write_model(counts: Sequence[dict[str, int]]) -> bytes:
@@ -96,6 +88,8 @@ def write_model(counts: Sequence[dict[str, int]]) -> bytes:
 
 
 _ASCII_CLASSES = str.maketrans("0123456789" + string.ascii_letters, "0" * 10 + "a" * 52)
+
+
 _CLASS_RUNS = re.compile(r"([0a])\1+")
 
 
@@ -267,147 +261,3 @@ def plausibility(text: str) -> float:
     if not wide:
         return 0.0
     return sum(math.log(counts.get(c, 0) + 0.5) for c in wide) / len(wide) - log_total
-
-
-@cache
-def _brackets() -> dict[str, str]:
-    """Closing bracket → its opening bracket."""
-    return read_json("charlm_brackets.json")
-
-
-def open_bracket(line: str) -> str:
-    """The innermost bracket `line` leaves open ('' when none).
-
-    >>> open_bracket("（1）《条例（试行"), open_bracket("“好”")
-    ('（', '')
-    """
-    closing = _brackets()
-    opening = set(closing.values())
-    stack: list[str] = []
-    for char in line:
-        if char in opening:
-            stack.append(char)
-        elif char in closing and closing[char] in stack:
-            del stack[len(stack) - 1 - stack[::-1].index(closing[char]) :]
-    return stack[-1] if stack else ""
-
-
-def _bracket_bias(opened: str, candidate: str) -> float:
-    """`BRACKET_BIAS` for a closing bracket that closes `opened`, minus it for one that does not."""
-    expected = _brackets().get(candidate)
-    if expected is None:
-        return 0.0
-    return BRACKET_BIAS if expected == opened else -BRACKET_BIAS
-
-
-def choose(
-    left: str,
-    candidates: Iterable[str],
-    right: str,
-    traditional: bool | None = None,
-    cache: DocumentCache | None = None,
-) -> Choice | None:
-    """The candidate that best fits between `left` and `right` (the model reads `CONTEXT` characters
-    each side; the brackets left open in all of `left` count too, see `open_bracket`).
-
-    Candidates the model has never seen are dropped unless nothing else is left, and so are
-    Traditional-only ones in Simplified text (`traditional` false; by default judged from the
-    context). Candidates with the same Simplified form score alike and count once: the one in the
-    script of the text wins.
-
-    >>> choose("确", ["保", "宝", "饱"], "”大").char
-    '保'
-    >>> choose("（全体会议通过", ["。", "、", "）", "》"], "\\n").char
-    '）'
-    """
-    lm = char_lm()
-    pool = list(candidates)
-    pool = [c for c in pool if simplified_char(c) in lm.unigrams] or pool
-    if traditional is None:
-        traditional = any(simplified_char(c) != c for c in left[-CONTEXT:] + right[:CONTEXT])
-    if not traditional:
-        pool = [c for c in pool if simplified_char(c) == c] or pool
-    if not pool:
-        return None
-    forms: dict[str, str] = {}
-    for candidate in pool:
-        form = simplified_char(candidate)
-        if form not in forms or (candidate != form) == traditional:
-            forms[form] = candidate
-    near, after = model_form(left)[-CONTEXT:], model_form(right)[:CONTEXT]
-    opened = open_bracket(left)
-    scored = sorted(
-        (
-            (lm.score(near + form + after, len(near), cache) + _bracket_bias(opened, form), form)
-            for form in forms
-        ),
-        reverse=True,
-    )
-    runner_up = scored[1][0] if len(scored) > 1 else -math.inf
-    return Choice(forms[scored[0][1]], scored[0][0] - runner_up)
-
-
-def context_before(text: str, start: int) -> str:
-    """The text before text[start] back to its line break (at most `LINE_SPAN` characters): the model
-    conditions on its end, `open_bracket` reads all of it. A line break stands for the text start
-    (the model learnt paragraphs separated by line breaks).
-
-    >>> context_before("ab\\ncd", 5), context_before("abc", 2), context_before("abc", 0)
-    ('\\ncd', '\\nab', '\\n')
-    """
-    head = text[max(0, start - LINE_SPAN) : start]
-    cut = head.rfind("\n")
-    if cut >= 0:
-        return head[cut:]
-    return head if start > LINE_SPAN else "\n" + head
-
-
-_SYMBOL = re.compile(r"[0-9]+|[A-Za-z]+|.", re.DOTALL)
-"""What `model_form` makes one symbol of."""
-
-
-def context_after(text: str, end: int) -> str:
-    """The characters the model conditions on after text[:end] (`CONTEXT` symbols of `model_form`);
-    a line break at the text end.
-
-    >>> context_after("日23时25分", 1), context_after("abc", 3)
-    ('23时25', '\\n')
-    """
-    if end >= len(text):
-        return "\n"
-    stop = end
-    for _, symbol in zip(range(CONTEXT), _SYMBOL.finditer(text, end), strict=False):
-        stop = symbol.end()
-    return text[end:stop]
-
-
-def fill_lost(
-    items: Sequence[Item],
-    left: str,
-    right: str,
-    confident: float = CONFIDENT,
-    draft: str = "",
-    cache: DocumentCache | None = None,
-) -> tuple[str, str]:
-    """Choose every lost character of `items` (text `left` before them, `right` after), left to right;
-    a lost character not chosen yet reads as its `draft` guess (one character per item), or as
-    unknown (U+FFFD) without one.
-
-    Returns the text as it should be written (U+FFFD where the best candidate does not lead by
-    `confident` nats) and the text with the model's best guess everywhere (to score the repair).
-
-    >>> fill_lost(["確", ("保", "宝"), "”"], "兩個", "大局")
-    ('確保”', '確保”')
-    """
-    guesses = list(draft) if draft else [item if isinstance(item, str) else "\ufffd" for item in items]
-    written = list(guesses)
-    traditional = any(simplified_char(c) != c for c in left[-CONTEXT:] + "".join(guesses) + right)
-    for index, item in enumerate(items):
-        if isinstance(item, str):
-            continue
-        before = left + "".join(guesses[:index])
-        after = "".join(guesses[index + 1 :]) + right
-        choice = choose(before, item, after, traditional, cache)
-        guesses[index] = choice.char if choice else "\ufffd"
-        written[index] = guesses[index] if choice and choice.margin >= confident else "\ufffd"
-    return "".join(written), "".join(guesses)

@@ -1,4 +1,4 @@
-"""The n-gram counts of the character language model (`transforms.repair_charlm`) in compact arrays.
+"""The n-gram counts of the character language model (`transforms.kit.charlm`) in compact arrays.
 
 Loaded as dicts of strings the model took about 400 MB. Here every character gets an id (1 to V, in
 code point order) and an n-gram of up to four characters packs into one 64-bit integer, `CHAR_BITS`
@@ -42,7 +42,7 @@ class SerializedTable(NamedTuple):
 
 
 def read_tables(data: bytes, widths: Sequence[int]) -> list[SerializedTable]:
-    """The first ``len(widths)`` tables of a serialized model (see `transforms.repair_charlm.write_model`),
+    """The first ``len(widths)`` tables of a serialized model (see `transforms.kit.charlm.write_model`),
     keys `widths` characters wide.
 
     >>> from transforms.kit.charlm import write_model

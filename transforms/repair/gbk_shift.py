@@ -27,17 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.kit.charlm import (
-    DocumentCache,
-    Item,
-    char_lm,
-    context_after,
-    context_before,
-    fill_lost,
-    plausibility,
-)
+from transforms.kit.charlm import DocumentCache, Item, char_lm, plausibility
 from transforms.kit.edits import repaired
 from transforms.kit.gbk import LOST, chars_with_lead, chars_with_trail, gbk_char, gbk_code, is_trail
+from transforms.kit.lost_chars import context_after, context_before, fill_lost
 from transforms.records import Repair, Repaired
 
 ACCEPT = 8.0

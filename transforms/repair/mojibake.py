@@ -20,117 +20,41 @@ characters (``脳`` for ``×``) is repaired only beside another repair in its li
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from itertools import accumulate, product
+from itertools import accumulate
 
-from transforms.kit.charlm import (
-    CONFIDENT,
-    LINE_SPAN,
-    DocumentCache,
-    Item,
-    char_lm,
-    context_after,
-    context_before,
-    fill_lost,
-    plausibility,
-)
+from transforms.kit.charlm import DocumentCache, char_lm, plausibility
 from transforms.kit.edits import repaired
 from transforms.kit.gbk import LOST, gbk_code
+from transforms.kit.lost_chars import CONFIDENT, LINE_SPAN, context_after, context_before, fill_lost
 from transforms.records import Repair, Repaired
+from transforms.repair.utf8_stretches import (
+    CP1252_EXTRA,
+    CP1252_LOST,
+    Stretch,
+    gbk_bytes,
+    latin,
+    latin1_bytes,
+    news_script,
+    non_ascii,
+    printable,
+    stretches,
+    wide,
+)
 
 ACCEPT = 8.0
 """Nats the decoded text must gain over the run as found for a GBK run to be repaired."""
+
+
 FILL_ROUNDS = 4
 """Rounds of choosing the lost characters of the repaired stretches at most (see `_written`)."""
+
+
 PROBE = 40
 """Characters decoded from a signature character before the whole run around it is searched: a real
 run decodes from there on, clean text fails at once."""
-CP1252_LOST = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
-"""Bytes cp1252 has no character for: what a ``?`` inside a cp1252 run stood for."""
-_CP1252_EXTRA = "".join(bytes((b,)).decode("cp1252") for b in range(0x80, 0xA0) if b not in CP1252_LOST)
-
-ByteItem = int | None
-
-
-def _length(lead: int) -> int:
-    """Bytes in the UTF-8 sequence `lead` starts (0 when it cannot start one)."""
-    if lead < 0x80:
-        return 1
-    if 0xC2 <= lead <= 0xDF:
-        return 2
-    if 0xE0 <= lead <= 0xEF:
-        return 3
-    return 4 if 0xF0 <= lead <= 0xF4 else 0
-
-
-def decoded_prefix(
-    data: list[ByteItem], start: int = 0, lost_values: tuple[int, ...] | None = None
-) -> list[tuple[int, Item]]:
-    """Decode UTF-8 from data[start:] as far as it is valid: each character (or, where bytes are
-    unknown (None), the candidates it could be) with the offset it ends at. A character may miss one
-    byte, or several when `lost_values` (what a lost byte can have been) is given.
-
-    >>> [(end, item) for end, item in decoded_prefix(list("上海".encode()) + [0xB0])]
-    [(3, '上'), (6, '海')]
-    >>> "路" in decoded_prefix([0xE8, 0xB7, None])[0][1]
-    True
-    """
-    items: list[tuple[int, Item]] = []
-    i = start
-    while i < len(data):
-        lead = data[i]
-        size = _length(lead) if lead is not None else 0
-        body = data[i : i + size]
-        if not size or len(body) < size or (body.count(None) > 1 and lost_values is None):
-            break
-        if None in body:
-            candidates = _fill(body, lost_values)
-            if not candidates:
-                break
-            items.append((i + size, candidates))
-        else:
-            try:
-                items.append((i + size, bytes(body).decode("utf-8")))  # type: ignore[arg-type]
-            except UnicodeDecodeError:
-                break
-        i += size
-    return items
-
-
-def _fill(body: list[ByteItem], lost_values: tuple[int, ...] | None) -> tuple[str, ...]:
-    """The characters `body` can decode to, its unknown bytes taken from `lost_values` (or from
-    every continuation byte)."""
-    gaps = [j for j, b in enumerate(body) if b is None]
-    options = lost_values or tuple(range(0x80, 0xC0))
-    out = []
-    for values in product(options, repeat=len(gaps)):
-        filled = list(body)
-        for gap, value in zip(gaps, values, strict=True):
-            filled[gap] = value
-        try:
-            out.append(bytes(filled).decode("utf-8"))  # type: ignore[arg-type]
-        except UnicodeDecodeError:
-            continue
-    return tuple(out)
-
-
-def _printable(items: list[Item]) -> bool:
-    """Decoded characters are assigned characters, not controls. Format and private-use characters
-    count: scraped pages carry zero-width joiners (U+200C), and word processors write their symbol-font
-    bullets in the private-use area (U+F0D8).
-
-    >>> _printable(["。", "\\u200c", "\\uf0d8"]), _printable(["。", "\\x07"]), _printable(["\\U000e0080"])
-    (True, False, False)
-    """
-    return all(
-        unicodedata.category(c) not in ("Cc", "Cn") or c in "\t\n\r"
-        for item in items
-        if isinstance(item, str)
-        for c in item
-    )
 
 
 def _gbk_readings(leads: Iterable[int]) -> str:
@@ -172,12 +96,16 @@ def _decodes(code: bytes) -> bool:
     return True
 
 
-LATIN1_TRIGGER = ("\u00c2-\u00f4", f"(?=[\u0080-\u00bf{re.escape(_CP1252_EXTRA)}])")
+LATIN1_TRIGGER = ("\u00c2-\u00f4", f"(?=[\u0080-\u00bf{re.escape(CP1252_EXTRA)}])")
 """(characters, condition after one of them) where UTF-8 read as Latin-1 shows: a lead byte and a
 continuation byte."""
+
+
 _LATIN1_SIGNATURE = re.compile(f"[{LATIN1_TRIGGER[0]}]{LATIN1_TRIGGER[1]}")
+
+
 _LATIN1_RUN = re.compile(
-    f"[\u0080-\u00ff{re.escape(_CP1252_EXTRA)}](?:[\u0080-\u00ff{re.escape(_CP1252_EXTRA)}?\ufffd])*"
+    f"[\u0080-\u00ff{re.escape(CP1252_EXTRA)}](?:[\u0080-\u00ff{re.escape(CP1252_EXTRA)}?\ufffd])*"
 )
 
 
@@ -212,106 +140,6 @@ def _gbk_run(text: str, position: int) -> tuple[int, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class Stretch:
-    """text[start:end] decodes as UTF-8 to `items` (candidates where a byte was lost)."""
-
-    start: int
-    end: int
-    items: list[Item]
-
-    @property
-    def lossy(self) -> bool:
-        """A character of the stretch lost a byte."""
-        return not all(isinstance(item, str) for item in self.items)
-
-
-def _wide(item: Item) -> bool:
-    """A decoded character only mojibake of CJK text explains: three UTF-8 bytes or more (a clean
-    character whose code happens to spell a two-byte sequence, such as 模 → ģ, does not count)."""
-    return not isinstance(item, str) or item >= "\u0800"
-
-
-def _non_ascii(item: Item) -> bool:
-    return not isinstance(item, str) or item >= "\x80"
-
-
-NEWS_SCRIPTS = (
-    ("\u0000", "\u045f"),  # ASCII, Latin-1, Latin Extended, IPA, Greek, Cyrillic
-    ("\u1e00", "\u1eff"),  # Latin Extended Additional
-    ("\u2000", "\u2bff"),  # punctuation, symbols, arrows, shapes
-    ("\u2e80", "\u9fff"),  # CJK radicals, punctuation, kana, bopomofo, ideographs
-    ("\ue000", "\ufaff"),  # private use (symbol-font bullets), compatibility ideographs
-    ("\ufe30", "\ufe4f"),  # CJK compatibility forms
-    ("\uff00", "\ufffd"),  # full-width forms, the replacement character
-    ("\U00020000", "\U0003ffff"),  # ideograph extensions
-)
-"""Ranges of the characters a UTF-8 reading of Chinese news may give. GBK text read out of step also
-decodes as UTF-8 here and there, to the scripts left out (鼗 is the bytes of Arabic ػ, 椋⒒ with a
-private-use character between them those of Hangul)."""
-
-
-def _news_script(item: Item) -> bool:
-    """A decoded character (or a lost one) within `NEWS_SCRIPTS`.
-
-    >>> [_news_script(c) for c in ("上", "×", "β", "\\uf0d8", ("上", "下"), "ػ", "뢻")]
-    [True, True, True, True, True, False, False]
-    """
-    return not isinstance(item, str) or any(low <= item <= high for low, high in NEWS_SCRIPTS)
-
-
-def _latin(item: Item) -> bool:
-    """A decoded character of mojibake'd Latin text (é from Ã©), beside CJK."""
-    return _wide(item) or "\u00c0" <= item <= "\u024f"  # type: ignore[operator]
-
-
-def stretches(
-    text: str,
-    start: int,
-    end: int,
-    encode: Callable[[str], list[ByteItem]],
-    counts: Callable[[Item], bool],
-    lost_values: tuple[int, ...] | None = None,
-) -> list[Stretch]:
-    """The longest stretches of text[start:end] that decode as UTF-8 once each character is encoded
-    back to the bytes the wrong decoder read, each holding a character `counts` accepts; clean text
-    around them is left out. Without `lost_values` a lost byte is one a GBK decoder dropped before an
-    ASCII byte, so the stretch ends after its character (its right-hand context is that text)."""
-    data: list[ByteItem] = []
-    boundary: dict[int, int] = {0: start}
-    for index in range(start, end):
-        data += encode(text[index])
-        boundary[len(data)] = index + 1
-    offsets = sorted(boundary)
-    found = []
-    first = 0
-    while first < len(offsets) - 1:
-        best = None
-        items: list[Item] = []
-        for stop, item in decoded_prefix(data, offsets[first], lost_values):
-            items.append(item)
-            if stop in boundary and any(map(counts, items)):
-                best = (stop, list(items))
-            if lost_values is None and not isinstance(item, str):
-                break
-        if best is None:
-            first += 1
-            continue
-        found.append(Stretch(boundary[offsets[first]], boundary[best[0]], best[1]))
-        first = offsets.index(best[0])
-    return found
-
-
-def _gbk_bytes(char: str) -> list[ByteItem]:
-    return [None] if char in LOST else list(gbk_code(char) or b"")
-
-
-def _latin1_bytes(char: str) -> list[ByteItem]:
-    if char in LOST:
-        return [None]
-    return [char.encode("cp1252")[0] if char in _CP1252_EXTRA else ord(char)]
-
-
-@dataclass(frozen=True, slots=True)
 class Accepted:
     """A stretch judged to be UTF-8 read with the wrong codec; `right_known` false when what followed
     its last, lost character is gone too."""
@@ -325,7 +153,7 @@ def _accept_gbk_stretch(text: str, stretch: Stretch, alone: bool) -> Accepted | 
     characters (too short to judge, or a two-byte sequence such as ``脳`` for ``×`` that a clean
     character can spell too) only when another repair in its line vouches for it (`alone` false)."""
     start, end, items = stretch.start, stretch.end, stretch.items
-    if (alone and sum(map(_wide, items)) < 2) or not _printable(items) or not all(map(_news_script, items)):
+    if (alone and sum(map(wide, items)) < 2) or not printable(items) or not all(map(news_script, items)):
         return None
     left, right = context_before(text, start), context_after(text, end)
     right_known = isinstance(items[-1], str) or right[:1].isascii()
@@ -420,7 +248,7 @@ def _two_byte_stretches(text: str, vouched: set[int], found: list[Stretch]) -> l
                 continue
             start, end = _gbk_run(text, hit.start())
             taken[start:end] = b"\x01" * (end - start)
-            out += stretches(text, start, end, _gbk_bytes, _non_ascii)
+            out += stretches(text, start, end, gbk_bytes, non_ascii)
     return out
 
 
@@ -443,8 +271,8 @@ def fix_utf8_as_gbk(text: str) -> Repaired:
             continue
         start, covered = _gbk_run(text, hit.start())
         probe = min(covered, hit.start() + PROBE)
-        if stretches(text, hit.start(), probe, _gbk_bytes, _wide):
-            found += stretches(text, start, covered, _gbk_bytes, _non_ascii)
+        if stretches(text, hit.start(), probe, gbk_bytes, wide):
+            found += stretches(text, start, covered, gbk_bytes, non_ascii)
     accepted = [a for s in found if (a := _accept_gbk_stretch(text, s, alone=True)) is not None]
     vouched = {text.count("\n", 0, a.stretch.start) for a in accepted}
     found += _two_byte_stretches(text, vouched, found)
@@ -472,7 +300,7 @@ def fix_utf8_as_latin1(text: str) -> Repaired:
     accepted = [
         Accepted(s, right_known=True)
         for run in _LATIN1_RUN.finditer(text)
-        for s in stretches(text, run.start(), run.end(), _latin1_bytes, _latin, CP1252_LOST)
-        if _printable(s.items)
+        for s in stretches(text, run.start(), run.end(), latin1_bytes, latin, CP1252_LOST)
+        if printable(s.items)
     ]
     return repaired(text, _written(text, accepted, "utf8_as_latin1"))

@@ -2,13 +2,13 @@
 
 Passes, in order (each in its own module):
 
-1. HTML residue (`transforms.repair_html`): ``<p>``, ``<br>``, ``&nbsp;`` … → breaks and characters;
-2. UTF-8 read as Latin-1/cp1252, then UTF-8 read as GBK (`transforms.repair_mojibake`);
-3. GBK byte misalignment (`transforms.repair_gbk_shift`): ``確?!贝缶种袏^`` → ``確保”大局中奮``;
-4. flattened pinyin/zhuyin annotations (`transforms.repair_annotations`): ``國(guó)`` → ``國``.
+1. HTML residue (`transforms.repair.html_residue`): ``<p>``, ``<br>``, ``&nbsp;`` … → breaks and characters;
+2. UTF-8 read as Latin-1/cp1252, then UTF-8 read as GBK (`transforms.repair.mojibake`);
+3. GBK byte misalignment (`transforms.repair.gbk_shift`): ``確?!贝缶种袏^`` → ``確保”大局中奮``;
+4. flattened pinyin/zhuyin annotations (`transforms.repair.annotations`): ``國(guó)`` → ``國``.
 
 Mojibake goes first because a reversed run can reveal an annotation (the seed's ``確?!笔聵I(yè)`` is
-``確保”事業(yè)``). Lost bytes are inferred with the character model (`transforms.repair_charlm`) and
+``確保”事業(yè)``). Lost bytes are inferred with the character model (`transforms.kit.lost_chars`) and
 written as U+FFFD when it is unsure (kinds ending in ``_uncertain``). The log of `repair_text` refers to
 its input: `replay(text, repaired.repairs) == repaired.text`.
 

@@ -1,9 +1,9 @@
-"""Segmentation: bulletin → articles → paragraphs and sentences → words, all as exact offsets.
+"""Stage 4, segment: bulletin → articles → paragraphs and sentences → words, all as exact offsets.
 
-The pipeline calls these functions; each lives in the module that does its job: `transforms.articles`
-(article boundaries, titles, leads, ToC summary), `transforms.sentences` (paragraphs and sentences) and
-`transforms.tokens` (rjieba words with POS tags and the user dictionary; `tokenize_all` does the words of
-all articles of a file in one call).
+The pipeline calls these functions; each lives in the module that does its job: `articles` (article
+boundaries, titles, leads, ToC summary), `sentences` (paragraphs and sentences) and `tokens` (rjieba
+words with POS tags and the user dictionary; `tokenize_all` does the words of all articles of a file in
+one call).
 
 >>> body = "市委副书记、市长摆向阳主持。会议19:00开始。"
 >>> sentences = split_sentences(body)

@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from enum import Enum, StrEnum
 from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
 from transforms.kit.lexicons import read_json
+from transforms.segment.heads import ACTIONS, Action, Evidence, State, after_head, after_line
 from transforms.segment.sentences import NON_BLANK_LINE
 
 
@@ -231,53 +231,6 @@ def _listed(title: str, toc_titles: set[str]) -> str | None:
     return next((item for item in toc_titles if item.startswith(title)), None)
 
 
-class Evidence(StrEnum):
-    """What makes a line an article head."""
-
-    HEADING = "a Markdown heading at the article level"
-    TRAILER = "the first title-like or lead line after a trailer"
-    LEAD = "a title-like line followed by a source lead"
-    CLOSING = "a title-like line followed by a trailer"
-    TITLE = "a title-like line followed by a body line"
-    LOOSE = "a title-like line followed by a body paragraph, in a bulletin without other evidence"
-
-
-class _State(Enum):
-    """Where the walk over a bulletin's lines stands (`_heads`)."""
-
-    BEFORE = "before any article"
-    FRESH = "an article has started, no body line seen since"
-    AWAITING = "an article has started, no body line seen since, its lead not seen yet"
-    BODY = "a body line of the article has been seen"
-    BODY_AWAITING = "a body line of the article has been seen, its lead not yet"
-
-
-class _Action(Enum):
-    START = "start an article"
-    IF_LISTED = "start an article if the line is an unused ToC title"
-    SKIP = "not a head"
-
-
-_S, _L, _N = _Action.START, _Action.IF_LISTED, _Action.SKIP
-_ACTIONS: dict[Evidence, dict[_State, _Action]] = {
-    evidence: dict(zip(_State, actions, strict=True))
-    for evidence, actions in (
-        # states: BEFORE, FRESH, AWAITING, BODY, BODY_AWAITING
-        (Evidence.HEADING, (_S, _S, _S, _S, _S)),
-        (Evidence.TRAILER, (_S, _S, _S, _S, _S)),
-        (Evidence.LOOSE, (_S, _S, _S, _S, _S)),
-        (Evidence.LEAD, (_S, _L, _L, _S, _L)),
-        (Evidence.TITLE, (_L, _L, _L, _L, _L)),
-        (Evidence.CLOSING, (_S, _L, _L, _N, _N)),
-    )
-}
-"""(evidence, state) → action. A lead is its article's lead: after a head found on a heading, a trailer or
-a ToC title, the next lead belongs to that article, whatever headline deck lines come between, and a
-lead right after a head belongs to it. A title-like line followed by a trailer closes the body of the
-article it is in: it starts an (empty) article only before any other or as an unused ToC title with no
-body line since the last head. A ToC title starts an article wherever it stands, once."""
-
-
 def _evidence(lines: list[_Line], i: int, level: int, loose: bool) -> Evidence | None:
     """What makes line `i` an article head, if anything."""
     line = lines[i]
@@ -299,54 +252,28 @@ def _evidence(lines: list[_Line], i: int, level: int, loose: bool) -> Evidence |
     return Evidence.TITLE
 
 
-def _after_head(evidence: Evidence, listed: str | None) -> _State:
-    """The state after a head: its lead is awaited unless the head is one, or a loose headline."""
-    awaiting = evidence is not Evidence.LEAD and (evidence is not Evidence.LOOSE or listed is not None)
-    return _State.AWAITING if awaiting else _State.FRESH
-
-
-def _after_line(state: _State, line: _Line) -> _State:
-    """The state after a line that starts no article: a lead ends the wait for one, a line that is no
-    headline is a body line.
-
-    >>> line = _lines("本报讯 会议召开。")[0]
-    >>> _after_line(_State.AWAITING, line), _after_line(_State.BEFORE, line)
-    (<_State.BODY: 'a body line of the article has been seen'>, <_State.BEFORE: 'before any article'>)
-    """
-    if state is _State.BEFORE:
-        return state
-    awaiting = state in (_State.AWAITING, _State.BODY_AWAITING) and not line.lead
-    body = state in (_State.BODY, _State.BODY_AWAITING) or not line.title_like
-    return {
-        (False, False): _State.FRESH,
-        (True, False): _State.AWAITING,
-        (False, True): _State.BODY,
-        (True, True): _State.BODY_AWAITING,
-    }[awaiting, body]
-
-
 def _heads(lines: list[_Line], toc: range, level: int) -> list[int]:
     """Indices of the lines that start an article, in order: a walk over the lines outside the ToC, each
-    line's evidence and the walk's state deciding by `_ACTIONS`; then the text before the first head."""
+    line's evidence and the walk's state deciding by `heads.ACTIONS`; then the text before the first head."""
     unused_titles = _toc_titles([lines[i] for i in toc])
     loose = not (level or toc or any(line.lead or line.trailer for line in lines))
     heads: list[int] = []
-    state = _State.BEFORE
+    state = State.BEFORE
     for i, line in enumerate(lines):
         if i in toc:
             continue
         evidence = _evidence(lines, i, level, loose)
         if evidence is None:
-            state = _after_line(state, line)
+            state = after_line(state, bool(line.lead), line.title_like)
             continue
         listed = _listed(line.plain, unused_titles)
-        action = _ACTIONS[evidence][state]
-        if action is _Action.START or (action is _Action.IF_LISTED and listed):
+        action = ACTIONS[evidence][state]
+        if action is Action.START or (action is Action.IF_LISTED and listed):
             heads.append(i)
             unused_titles.discard(listed)
-            state = _after_head(evidence, listed)
+            state = after_head(evidence, listed)
         else:
-            state = _after_line(state, line)
+            state = after_line(state, bool(line.lead), line.title_like)
     return _with_preamble(lines, toc, heads)
 
 
