@@ -10,8 +10,8 @@ UTF-32-LE, then their counts as little-endian uint32: the n-grams of each order 
 per history of 1 to ``ORDER - 1`` characters the total count of the n-grams kept after it, then how
 many distinct ones there are. The character table is a gzip member of its own, so `plausibility`
 reads it without inflating the rest. Loaded, the counts live in compact arrays of packed keys
-(`transforms.kit.charlm_tables`: about 30 MB and a few tenths of a second, where dicts of strings
-took 400 MB and two seconds).
+(`transforms.kit.charlm_tables`: a tenth of the memory and load time of dicts of strings; figures in
+bench/README.md).
 
 A lost character is also judged by its document (`DocumentCache`): how often each candidate follows
 the character before it and precedes the one after it elsewhere in the text under repair (a review
@@ -53,7 +53,7 @@ CONTEXT = ORDER - 1
 
 
 MEMO_LIMIT = 1 << 16
-"""Log-probabilities `CharLM` remembers at most (about 10 MB)."""
+"""Log-probabilities `CharLM` remembers at most (a bound on its memory)."""
 
 
 CACHE_WEIGHT = 0.2

@@ -1,11 +1,11 @@
 """The n-gram counts of the character language model (`transforms.kit.charlm`) in compact arrays.
 
-Loaded as dicts of strings the model took about 400 MB. Here every character gets an id (1 to V, in
-code point order) and an n-gram of up to four characters packs into one 64-bit integer, `CHAR_BITS`
-bits a character, the first character highest; no id is 0, so n-grams of different lengths never share
-a key. Each order keeps its sorted keys and the counts aligned with them in `array.array` (its items
-index fast from Python) and finds a key with `bisect` among the keys that begin with the same
-character, or, for an n-gram that extends a history, among the extensions of that history.
+Loaded as dicts of strings the model took ten times the memory (bench/README.md). Here every character
+gets an id (1 to V, in code point order) and an n-gram of up to four characters packs into one 64-bit
+integer, `CHAR_BITS` bits a character, the first character highest; no id is 0, so n-grams of different
+lengths never share a key. Each order keeps its sorted keys and the counts aligned with them in
+`array.array` (its items index fast from Python) and finds a key with `bisect` among the keys that begin
+with the same character, or, for an n-gram that extends a history, among the extensions of that history.
 
 Building never makes a string per n-gram: numpy maps code points to ids and packs them straight into
 the arrays kept, which are allocated first, `CHUNK` rows at a time, so that no large temporary array

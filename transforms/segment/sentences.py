@@ -20,7 +20,7 @@ _CLOSERS = "".join(pair[1] for pair in _QUOTE_PAIRS + _TITLE_PAIRS)
 _QUOTE_OPENERS = frozenset(pair[0] for pair in _QUOTE_PAIRS)
 _CONTINUERS = "，、：；,;:的"  # after a closing quote they mean the sentence goes on: “加油！”的口号
 # Written [T][T]* rather than [T]+: re skips ahead fast only to a pattern that starts with one character
-# or class, not with a repeat (about 2× faster on article bodies).
+# or class, not with a repeat (bench/README.md).
 _END = re.compile(rf"[{_TERMINATORS}][{_TERMINATORS}]*[{re.escape(_CLOSERS)}]*+(?![{_CONTINUERS}])")
 _BRACKET = re.compile("[" + re.escape("".join(_QUOTE_PAIRS + _TITLE_PAIRS)) + "]")
 # A matched pair: opener, no opener or closer of its own kind or line break, closer (other kinds may nest).

@@ -5,7 +5,7 @@ user dictionary (resources/userdict.txt, jieba's ``word freq tag`` format: offic
 government bodies ``nt``, places ``ns``, policy terms ``nz``, names ``nr``), loaded once.
 
 Speed: rjieba's ``tag`` is its ``cut`` plus a tag per word that does not depend on the context, returned
-as one tuple per word (about 1.5× the time of ``cut``). `Tagger` cuts and looks the tags up in a memo
+as one tuple per word (half again the time of ``cut``). `Tagger` cuts and looks the tags up in a memo
 filled from rjieba's own tags; bench/eval_segment.py checks that the result equals ``rjieba.tag`` on the
 whole xwlb corpus, but for the fixed tags, which take precedence: the user dictionary's (rjieba keeps
 its own tag for a word it already knows: ``市长`` n) and the corrections of jieba's dictionary
@@ -95,7 +95,7 @@ class Tagger:
         ['nr', 'v']
         """
         tags = list(map(self.memo.get, words))
-        if not all(tags):  # a tag is a non-empty string, so only a missing one is false: 2x faster than `in`
+        if not all(tags):  # a tag is a non-empty string, so only a missing one is false: faster than `in`
             self._learn(text, words, tags)
         return tags
 
@@ -187,12 +187,9 @@ def tokenize(body: str, sentences: list[Sentence]) -> Columns:
 def tokenize_all(bodies: list[str], sentences: list[list[Sentence]]) -> list[Columns]:
     """`tokenize` of every body (with its sentences) of one file.
 
-    One call per file, like the other stages. Threads do not pay here, although rjieba releases the GIL
-    while it cuts (whole bulletins cut on two threads: 1.6× one): each body's words come back to this
-    thread under the GIL. On a third of xwlb, cutting ahead on a second thread took 1.8 s against 1.2 s
-    in turn, and cutting half the bodies of each file on each thread 1.07 s against 1.12 s. Nor do NumPy
-    offsets pay: the whole file cut at once, lengths → cumsum, blanks and sentence numbers by searchsorted
-    took 1.01 s against 1.09 s, because rjieba's cut (0.45 s) and the tag lookups (0.2 s) are most of it.
+    One call per file, like the other stages. Neither threads nor NumPy offsets pay here: rjieba releases
+    the GIL while it cuts, but each body's words come back to this thread under the GIL, and rjieba's cut
+    and the tag lookups are most of the time (the runs that showed it: bench/README.md).
 
     >>> bodies = ["市委副书记讲话。", "", "增长0.7%"]
     >>> sentences = [[(0, 0, 8)], [], [(0, 0, 6)]]
