@@ -5,10 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.entities.conftest import ALPHABET
 from transforms.entities.article import Words
 from transforms.segment import split_sentences, tokenize
-
-ALPHABET = "市委书记李国胜讲话摆向阳主持出席商丘河南省人民政府会议召开10月8日下午《条例》“文明”、，。 \n"
 
 
 @settings(max_examples=60, deadline=None)

@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.case_files import Case, load
+from tests.entities.conftest import ALPHABET
 from transforms.entities import ner
 from transforms.entities.article import CONTAINERS
 from transforms.entities.components import COMPONENTS, Entities, extract
@@ -74,9 +75,6 @@ def _check_invariants(text: str, found: Entities) -> None:
         roles.get("start", []), roles.get("end", []), roles.get("person", []), strict=True
     ):
         assert (start, end) in persons and text[start:end] == person
-
-
-ALPHABET = "市委书记李国胜讲话摆向阳主持出席商丘河南省人民政府会议召开10月8日下午《条例》“文明”、，。 \n"
 
 
 @pytest.mark.parametrize("case", load("entities", "mentions"))

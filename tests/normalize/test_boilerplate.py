@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.case_files import Case, load
+from tests.normalize.conftest import MESSY
 from transforms.kit.edits import replay
 from transforms.normalize import normalize_text, strip_boilerplate
-
-MESSY = st.text(
-    alphabet=st.sampled_from(
-        list("全國文明城市创建工作会议召开李国胜讲话（）()，。、“”《》,;:!?-_ Aa1")
-        + list("\t\n\r\u00a0\u3000\u200b\ufeff")
-    ),
-    max_size=60,
-)
 
 
 @pytest.mark.parametrize("case", load("normalize", "boilerplate"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,26 +14,10 @@ from bench.eval_segment import (
     score_boundaries,
 )
 from tests.case_files import Case, load
+from tests.segment.conftest import ALPHABET
 from transforms.segment import split_articles
 
-XWLB = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "xwlb_daily" / "news"
-
-
 SEED_TITLE = "全市深化全国文明城市创建工作推进会召开 李国胜讲话 摆向阳主持 吴祖明周树群出席"
-
-
-ALPHABET = (
-    "市委副书记全国文明城市创建推进会李国胜讲话摆向阳"
-    + "。！？；…，、：“”‘’《》（）()【】「」"
-    + "0123456789.%:abXY \n\u3000\t"
-)
-
-
-@pytest.fixture(scope="module")
-def xwlb_sample() -> list[str]:
-    if not XWLB.is_dir():
-        pytest.skip(f"{XWLB} is absent: evaluation data lives beside the repo on dev and CI machines only")
-    return [path.read_text("utf-8") for path in sorted(XWLB.glob("*.md"))[::20]]
 
 
 @pytest.mark.parametrize("case", load("segment", "articles") + load("segment", "articles_single"))

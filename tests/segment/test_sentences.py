@@ -7,13 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.case_files import Case, load
+from tests.segment.conftest import ALPHABET
 from transforms.segment import split_sentences
-
-ALPHABET = (
-    "市委副书记全国文明城市创建推进会李国胜讲话摆向阳"
-    + "。！？；…，、：“”‘’《》（）()【】「」"
-    + "0123456789.%:abXY \n\u3000\t"
-)
 
 
 @pytest.mark.parametrize("case", load("segment", "sentences"))

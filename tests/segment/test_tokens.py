@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,25 +12,10 @@ from bench.eval_segment import (
     bulletin_bodies,
     plain_bulletin,
 )
+from tests.segment.conftest import ALPHABET
 from transforms.records import Columns
 from transforms.segment import split_articles, split_sentences, tokenize, tokenize_all
 from transforms.segment.tokens import Tagger, corrected_tags, tagger, user_dictionary
-
-XWLB = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "xwlb_daily" / "news"
-
-
-ALPHABET = (
-    "市委副书记全国文明城市创建推进会李国胜讲话摆向阳"
-    + "。！？；…，、：“”‘’《》（）()【】「」"
-    + "0123456789.%:abXY \n\u3000\t"
-)
-
-
-@pytest.fixture(scope="module")
-def xwlb_sample() -> list[str]:
-    if not XWLB.is_dir():
-        pytest.skip(f"{XWLB} is absent: evaluation data lives beside the repo on dev and CI machines only")
-    return [path.read_text("utf-8") for path in sorted(XWLB.glob("*.md"))[::20]]
 
 
 @pytest.mark.parametrize(
