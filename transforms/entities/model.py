@@ -221,13 +221,26 @@ def _sector_in_list(article: Article, span: Span) -> bool:
     >>> _sector_in_list(article, article.spans[0])
     False
     """
-    text, (start, end, label) = article.text, span
-    if label not in _LISTED_LABELS:
-        return False
+    text, (start, end, _) = article.text, span
     before = start > 0 and text[start - 1] == "、"
     after = text[end : end + 1] == "、"
     if not (before or after) or end - start < 2 or not article.words.common(start, end, _ITEM_COUNT):
         return False
+    items = _neighbour_items(text, start, end, before, after)
+    listed = [(first, last) for first, last in items if first < last]
+    others = [s for s in article.spans or () if s.label != DOCUMENT]
+    return len(listed) == len(items) and not any(
+        first < other.end and other.start < last for first, last in listed for other in others
+    )
+
+
+def _neighbour_items(text: str, start: int, end: int, before: bool, after: bool) -> list[tuple[int, int]]:
+    """The items of a list next to `start`–`end`: the one before the `、` before it, the one after the
+    `、` after it, each to the nearest item end (`_ITEM_ENDS`).
+
+    >>> _neighbour_items("能源、交通、水利等", 3, 5, True, True)
+    [(0, 2), (6, 8)]
+    """
     items = []
     if before:
         first = start - 1
@@ -239,11 +252,7 @@ def _sector_in_list(article: Article, span: Span) -> bool:
         while last < len(text) and text[last] not in _ITEM_ENDS:
             last += 1
         items.append((end + 1, last))
-    listed = [(first, last) for first, last in items if first < last]
-    others = [s for s in article.spans or () if s.label != DOCUMENT]
-    return len(listed) == len(items) and not any(
-        first < other.end and other.start < last for first, last in listed for other in others
-    )
+    return items
 
 
 def _action_word(surface: str, label: Label) -> bool:
@@ -258,8 +267,11 @@ NOT_NAMES: tuple[Callable[[str, Label], bool], ...] = (
     _action_word,
 )
 """The rules under which a name the tagger labelled is no entity, wherever it stands."""
-NOT_HERE: tuple[Callable[[Article, Span], bool], ...] = (_cuts_word, _sector_in_list)
-"""The rules under which a span of the tagger is no entity where it stands."""
+NOT_HERE: tuple[tuple[frozenset[Label], Callable[[Article, Span], bool]], ...] = (
+    (frozenset(Label), _cuts_word),
+    (_LISTED_LABELS, _sector_in_list),
+)
+"""The rules under which a span of the tagger is no entity where it stands, with the labels they judge."""
 
 
 def _publisher(surface: str, label: Label) -> Label | None:
@@ -327,8 +339,8 @@ def model_mentions(article: Article) -> None:
         entity = entity_label(surface, label)
         if entity is None:
             continue
-        for rule in NOT_HERE:  # a loop, not any() of a generator: this runs once per span
-            if rule(article, span):
+        for labels, rule in NOT_HERE:  # a loop, not any() of a generator: this runs once per span
+            if label in labels and rule(article, span):
                 break
         else:
             if end - start == 2 and label in _PAIRED_LABELS and is_country_pair(text, start, end):

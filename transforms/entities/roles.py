@@ -118,17 +118,23 @@ def find_roles(
         inside = atomic[bisect_left(starts, first) : bisect_left(starts, last)]
         event = _nearest(meetings, first, last, lambda m: m.start)
         for run in _runs(text, inside):
-            for member in run:
-                surface = text[member.person.start : member.person.end]
-                if member.positions:
-                    known.setdefault(surface, (member.positions, member.organization))
-                else:
-                    member.positions, member.organization = known.get(surface, ([], None))
+            _remember_posts(text, run, known)
             actions = _actions(text, run[-1].person.end, last, inside)
             day = _role_day(dated, first, actions[0][0], issue_date) if actions else issue_date
             for _, action in actions:
                 rows += [(number, member, action, event.normalized if event else None, day) for member in run]
     return _columns(text, rows)
+
+
+def _remember_posts(text: str, run: list[Member], known: dict[str, tuple[list[str], str | None]]) -> None:
+    """Posts and organization of each person of a list: as stated, kept in `known` by name; a person
+    named without them keeps those stated earlier in the article."""
+    for member in run:
+        surface = text[member.person.start : member.person.end]
+        if member.positions:
+            known.setdefault(surface, (member.positions, member.organization))
+        else:
+            member.positions, member.organization = known.get(surface, ([], None))
 
 
 def _day(normalized: str) -> dt.date | None:
