@@ -347,10 +347,11 @@ def model_mentions(article: Article) -> None:
                 modeled += [Mention(at, at + 1, LOC, text[at], "model") for at in (start, start + 1)]
             elif entity != LOC:
                 modeled.append(Mention(start, end, entity, surface, "model"))
+            elif end - start <= 2:  # too short to hold two places and a conjunction
+                modeled.append(Mention(start, end, LOC, normalize_place(surface), "model"))
             else:
-                if conjunctions is None and end - start > 2:
-                    conjunctions = _conjunctions(article)
-                modeled += _places(text, start, end, conjunctions or [])
+                conjunctions = _conjunctions(article) if conjunctions is None else conjunctions
+                modeled += _places(text, start, end, conjunctions)
 
 
 def _places(text: str, start: int, end: int, conjunctions: list[tuple[int, int]]) -> list[Mention]:
@@ -363,9 +364,10 @@ def _places(text: str, start: int, end: int, conjunctions: list[tuple[int, int]]
     cut = bisect_right(conjunctions, (start,))
     if end - start > 2 and cut < len(conjunctions) and conjunctions[cut][1] < end:
         parts = _place_parts(start, end, conjunctions[cut:])
-    else:
-        parts = [(start, end)]
-    return [Mention(first, last, LOC, normalize_place(text[first:last]), "model") for first, last in parts]
+        return [
+            Mention(first, last, LOC, normalize_place(text[first:last]), "model") for first, last in parts
+        ]
+    return [Mention(start, end, LOC, normalize_place(text[start:end]), "model")]
 
 
 def _place_parts(start: int, end: int, conjunctions: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -114,9 +114,8 @@ def lexicon_places(article: Article) -> None:
     >>> [m.normalized for m in article.lexical]
     ['河南省商丘市', '河南省']
     """
-    text, edges = article.text, article.words.edges
-    article.lexical += [
-        Mention(m.start(), m.end(), LOC, normalize_place(m.group()), "lexicon")
-        for m in _place_scanner().finditer(text)
-        if edges[m.start()] and edges[m.end()]
-    ]
+    edges, found = article.words.edges, article.lexical
+    for match in _place_scanner().finditer(article.text):
+        start, end = match.span()
+        if edges[start] and edges[end]:
+            found.append(Mention(start, end, LOC, normalize_place(match.group()), "lexicon"))
