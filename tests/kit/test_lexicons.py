@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.entities.events import event_pattern, events
-from transforms.entities.model import _set_phrases
 from transforms.entities.places import _place_scanner, divisions
 from transforms.entities.posts import officialdom, post_pattern
 from transforms.entities.roles import actions
+from transforms.entities.spans import _set_phrases
 from transforms.kit.lexicons import alternation
 
 

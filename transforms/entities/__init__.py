@@ -3,7 +3,7 @@
 
 from transforms.entities.article import Article, Label, Mention, Span
 from transforms.entities.components import COMPONENTS, Entities, extract, extract_all
-from transforms.entities.model import model_tokens
+from transforms.entities.spans import model_tokens
 
 __all__ = [
     "COMPONENTS",

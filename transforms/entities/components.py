@@ -30,13 +30,14 @@ from transforms.entities import (
     posts,
     propagation,
     roles,
+    spans,
 )
 from transforms.entities.article import Article, claim_candidates
 from transforms.records import Columns
 from transforms.segment.sentences import Sentence
 
 COMPONENTS: tuple[Callable[[Article], None], ...] = (
-    model.tagged,
+    spans.tagged,
     containers.titles,
     events.named_events,
     containers.uncrossed,
@@ -117,6 +118,6 @@ def extract_all(
     trained = ner.model()
     articles = [Article.of(*article, issue_date) for article in zip(texts, sentences, tokens, strict=True)]
     located = [ner.tokens_of(a.words.starts, a.words.ends, a.words.tags, trained.pos_ids) for a in articles]
-    for article, spans in zip(articles, ner.find_spans_all(texts, located, trained), strict=True):
-        article.spans = spans
+    for article, found in zip(articles, ner.find_spans_all(texts, located, trained), strict=True):
+        article.spans = found
     return [_found(article, COMPONENTS) for article in articles]

@@ -1,8 +1,8 @@
 """The statistical tagger's spans (`transforms.entities.ner`) as mentions, and the rules that keep the
 tagger from the shapes of bulletin text it gets wrong.
 
-Two components: `tagged` runs the tagger (unless the caller did, for every article of a file at once)
-and cleans its spans; `model_mentions` turns them into mentions by three tables of rules, in order:
+The component `model_mentions` turns the tagger's spans (`transforms.entities.spans`) into mentions by
+three tables of rules, in order:
 
 1. a span is dropped when a rule of `NOT_NAMES` says its name is no entity (a common noun, a bracket or
    a side of talks taken for a person, a title mark inside, an action word taken for a post), or a rule
@@ -14,7 +14,7 @@ and cleans its spans; `model_mentions` turns them into mentions by three tables 
    are LOCs).
 
 A place is then cut at the conjunctions it holds and written in full. Lexicons:
-resources/lexicons/common_nouns.txt, organizations.tsv, set_phrases.txt.
+resources/lexicons/common_nouns.txt, organizations.tsv.
 """
 
 from __future__ import annotations
@@ -24,11 +24,9 @@ from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache, lru_cache
 
-from transforms.entities import ner
 from transforms.entities.article import (
     DOCUMENT,
     GOV,
-    LABEL_OF,
     LOC,
     ORG,
     PERSON,
@@ -41,9 +39,8 @@ from transforms.entities.article import (
 from transforms.entities.places import is_country_pair, is_place, normalize_place
 from transforms.entities.posts import is_body
 from transforms.entities.roles import actions
-from transforms.kit.lexicons import read_lines, read_pairs, scanner
+from transforms.kit.lexicons import read_lines, read_pairs
 from transforms.kit.publishers import is_publisher
-from transforms.records import Columns
 from transforms.segment.tokens import user_dictionary
 
 _ITEM_COUNT = 100
@@ -56,9 +53,7 @@ _LISTED_LABELS = frozenset({ORG, LOC})
 """Labels the tagger gives an item of a list of sectors (民航)."""
 _PAIRED_LABELS = frozenset({LOC, ORG, GOV})
 """Labels the tagger gives a pair of countries as one span (中马)."""
-_CLOSING = {"）": "（", ")": "("}  # closing bracket → opening
 _ITEM_ENDS = frozenset("、，,。；;：:！？\n “”《》（）()等和及与")
-_WORD = re.compile(r"[^\W_]")
 
 
 @cache
@@ -82,95 +77,6 @@ def common_nouns() -> frozenset[str]:
     return frozenset(read_lines("lexicons/common_nouns.txt"))
 
 
-@cache
-def _set_phrases() -> re.Pattern[str]:
-    return scanner(read_lines("lexicons/set_phrases.txt"))
-
-
-def find_set_phrases(text: str) -> list[tuple[int, int]]:
-    """Where set phrases lie (chengyu, bulletin slogans): no entity is found inside one.
-
-    >>> find_set_phrases("汇聚起崇德向善、文明和谐的磅礴力量")
-    [(3, 7), (8, 12)]
-    """
-    return [match.span() for match in _set_phrases().finditer(text)]
-
-
-def model_tokens(tokens: Columns, trained: ner.Model) -> ner.Tokens:
-    """The words of an article as the tagger takes them."""
-    words = tokens.data
-    return ner.tokens_of(words.get("start", []), words.get("end", []), words.get("pos", []), trained.pos_ids)
-
-
-def tagged(article: Article) -> None:
-    """Component: the tagger's spans of the article (the tagger runs here unless the caller ran it),
-    cleaned (`clean_spans`).
-
-    >>> import datetime as dt
-    >>> text = "市委书记李国胜讲话。"
-    >>> article = Article.parse(text, dt.date(2021, 10, 9))
-    >>> tagged(article)
-    >>> [(text[s.start : s.end], s.label) for s in article.spans]
-    [('市委书记', 'POSITION'), ('李国胜', 'PERSON')]
-    """
-    if article.spans is None:
-        trained = ner.model()
-        words = article.words
-        located = ner.tokens_of(words.start_list, words.end_list, words.tags, trained.pos_ids)
-        article.spans = ner.find_spans(article.text, located, trained)
-    article.spans = clean_spans(article.text, article.spans)
-
-
-def clean_spans(text: str, spans: list[tuple[int, int, str]]) -> list[Span]:
-    """The model's spans without the blanks at their edges (the model may tag one) and with the brackets
-    they open closed (`_closed`), and none left without a letter, digit or character (a lone 》) or
-    overlapping a set phrase (no entity starts or ends inside one: 崇德向善 holds no person 崇德,
-    党和国家事业 is no document).
-
-    >>> clean_spans(" 南  》", [(0, 2, "PERSON"), (2, 5, "DOCUMENT"), (3, 4, "LOC")])
-    [Span(start=1, end=2, label='PERSON')]
-    """
-    phrases = None
-    for first, last in find_set_phrases(text):
-        phrases = phrases or bytearray(len(text) + 1)
-        phrases[first:last] = b"\x01" * (last - first)
-    kept: list[Span] = []
-    for start, end, label in spans:
-        if text[start].isspace() or text[end - 1].isspace():
-            start, end = _trimmed(text, start, end)
-        end = _closed(text, start, end)
-        if _WORD.search(text, start, end) and (phrases is None or phrases.find(1, start, end) < 0):
-            kept.append(Span(start, end, LABEL_OF[label]))
-    return kept
-
-
-def _closed(text: str, start: int, end: int) -> int:
-    """The end of a span that opens a bracket it does not close, moved past the closing bracket right
-    after it (`党校（行政学院` + `）`).
-
-    >>> _closed("党校（行政学院）工作", 0, 7), _closed("党校（行政学院）工作", 0, 2)
-    (8, 2)
-    """
-    closing = text[end : end + 1]
-    if closing not in _CLOSING:
-        return end
-    surface = text[start:end]
-    return end + 1 if surface.count(_CLOSING[closing]) > surface.count(closing) else end
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """A span without the blanks at its edges (empty if it holds nothing else).
-
-    >>> _trimmed(" 南 ", 0, 3), _trimmed("  ", 0, 2)
-    ((1, 2), (2, 2))
-    """
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _common_noun(surface: str, label: Label) -> bool:
     """A common noun the tagger takes for a name (民航, 暴雪: `common_nouns`)."""
     return surface in common_nouns()
@@ -191,6 +97,7 @@ def _cuts_word(article: Article, span: Span) -> bool:
     for a person a word of the user dictionary (村振兴 of 乡村振兴).
 
     >>> import datetime as dt
+    >>> from transforms.records import Columns
     >>> columns = Columns({"start": [0, 2, 6], "end": [2, 6, 9], "token": ["推进", "乡村振兴", "十四届"]})
     >>> columns.data["pos"] = ["v", "nz", "m"]
     >>> article = Article.of("推进乡村振兴十四届", [], columns, dt.date(2024, 1, 1))
@@ -267,6 +174,8 @@ NOT_NAMES: tuple[Callable[[str, Label], bool], ...] = (
     _action_word,
 )
 """The rules under which a name the tagger labelled is no entity, wherever it stands."""
+
+
 NOT_HERE: tuple[tuple[frozenset[Label], Callable[[Article, Span], bool]], ...] = (
     (frozenset(Label), _cuts_word),
     (_LISTED_LABELS, _sector_in_list),
