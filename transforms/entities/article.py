@@ -162,9 +162,19 @@ class Article:
         spans: list[Span] | None = None,
     ) -> Article:
         """An article before any component ran."""
-        return cls(
-            text, sentences, Words.of(tokens, len(text)), issue_date, spans, _taken=bytearray(len(text) + 1)
-        )
+        return cls.of_words(text, sentences, Words.of(tokens, len(text)), issue_date, spans)
+
+    @classmethod
+    def of_words(
+        cls,
+        text: str,
+        sentences: list[Sentence],
+        words: Words,
+        issue_date: dt.date,
+        spans: list[tuple[int, int, str]] | list[Span] | None = None,
+    ) -> Article:
+        """An article of `words` found already (`Words.of`)."""
+        return cls(text, sentences, words, issue_date, spans, _taken=bytearray(len(text) + 1))  # type: ignore[arg-type]
 
     @classmethod
     def parse(cls, text: str, issue_date: dt.date) -> Article:

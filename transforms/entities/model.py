@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import cache
 
 from transforms.entities.article import (
     DOCUMENT,
@@ -207,15 +207,31 @@ RELABELS: tuple[Callable[[str, Label], Label | None], ...] = (_publisher, _organ
 """The lexicons that correct the tagger's label: the first that knows a span decides."""
 
 
-@lru_cache(maxsize=1 << 16)
+_JUDGED: dict[Label, dict[str, Label | None]] = {label: {} for label in Label}
+"""`entity_label`'s answers by label and name: names recur across articles. Plain dicts of strings, not
+an lru_cache, whose entries (tuples and lists) the garbage collector would walk again and again."""
+_JUDGED_LIMIT = 1 << 15
+"""Names remembered per label before the memo starts over (bounds memory)."""
+
+
 def entity_label(surface: str, label: Label) -> Label | None:
     """The label of a name the tagger labelled `label`: None if a rule of `NOT_NAMES` says it is no
-    entity, else the label of the first of `RELABELS` that knows it, else the tagger's. (Names recur
-    across articles, so the answer is remembered.)
+    entity, else the label of the first of `RELABELS` that knows it, else the tagger's.
 
     >>> [entity_label(name, PERSON) for name in ("（PPI）", "央视网", "李强")]
     [None, 'ORG', 'PERSON']
     """
+    judged = _JUDGED[label]
+    if surface in judged:
+        return judged[surface]
+    if len(judged) >= _JUDGED_LIMIT:
+        judged.clear()
+    found = judged[surface] = _judged(surface, label)
+    return found
+
+
+def _judged(surface: str, label: Label) -> Label | None:
+    """`entity_label` without the memo."""
     for rule in NOT_NAMES:
         if rule(surface, label):
             return None
