@@ -60,7 +60,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.sources_gold import CORPORA, XWLB_EVERY, Case, GoldStory, all_cases, key
-from transforms import formats, pipeline
+from transforms import pipeline
+from transforms.decode import formats
 from transforms.filenames import issue_date_from_path
 from transforms.records import FileMeta, Quarantined
 

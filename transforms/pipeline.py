@@ -21,11 +21,14 @@ from functools import partial
 from itertools import accumulate
 from typing import NamedTuple
 
-from transforms import boilerplate, dates, decode, entities, formats, normalize, repair, segment
-from transforms.articles import ArticleSpan, is_contents
+from transforms import decode, entities, normalize, repair, segment
+from transforms.decode import formats
 from transforms.dedupe import minhash_all
+from transforms.entities import dates
+from transforms.normalize import lines
 from transforms.records import Columns, Document, FileMeta, Quarantined, Repair
 from transforms.schema import CONTENT_TABLES
+from transforms.segment.articles import ArticleSpan, is_contents
 
 _WORD = re.compile(r"[^\W_]")
 STAGES = ("decode", "repair", "normalize", "segment", "tokens", "entities", "dedupe")
@@ -118,7 +121,7 @@ def document_date(raw: bytes, name: str) -> dt.date | None:
     if read.date or len(read.documents) != 1:
         return read.date
     text = normalize.normalize_text(read.documents[0].text).text
-    return boilerplate.clean_document(text).facts.date
+    return lines.clean_document(text).facts.date
 
 
 class Reading(NamedTuple):
@@ -173,7 +176,7 @@ def _document_articles(
     with rows.timed("normalize"):
         normalized = normalize.normalize_text(repaired.text)
         stripped = normalize.strip_boilerplate(normalized.text)
-        cleaned = boilerplate.clean_document(stripped.text)
+        cleaned = lines.clean_document(stripped.text)
         simplified = normalize.to_simplified(cleaned.text)
     with rows.timed("segment"):
         spans = _spans(document, simplified)
