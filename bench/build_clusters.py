@@ -3,7 +3,7 @@
     python -m bench.build_clusters [--clusters 256] [--out PATH]
 
 The text of the xwlb bulletins and of the THUCNews sample is cut into words by the pipeline's own
-tokenizer (`transforms.tokens.tagger`). Each word seen `MIN_COUNT` times is described by the words
+tokenizer (`transforms.segment.tokens.tagger`). Each word seen `MIN_COUNT` times is described by the words
 written right before and right after it (counts over the `CONTEXTS` most frequent words, each side
 apart, log-scaled and length-normalized), reduced to `DIMENSIONS` dimensions (randomized SVD) and put
 in one of `--clusters` clusters (k-means): names of people fall together, so do places, posts and
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.eval_ner import REPO, SHARED
-from transforms.tokens import tagger
+from transforms.segment.tokens import tagger
 
 OUT = REPO / "build" / "ner_clusters.tsv"
 MIN_COUNT = 5

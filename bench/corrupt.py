@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tests import corruption
 from transforms.normalize import normalize_text
-from transforms.repair_html import strip_html_residue
+from transforms.repair.html_residue import strip_html_residue
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 XWLB = SHARED / "corpora" / "xwlb_daily" / "news"

@@ -23,7 +23,7 @@ Scoring is exact span and label. Label mapping, dataset → ours:
     bio      (People's Daily) PER → PERSON, LOC → LOC, ORG → ORG; our GOV counts as ORG.
     bmes     (Resume) NAME → PERSON, TITLE → POSITION, ORG → ORG (our GOV counts as ORG); LOC,
              CONT, EDU, PRO and RACE are not scored.
-A POSITION that names its body (`transforms.gazetteer.body_of_post`: 全国人大常委会 + 副委员长, 外交部 +
+A POSITION that names its body (`transforms.entities.posts.body_of_post`: 全国人大常委会 + 副委员长, 外交部 +
 发言人) is scored as that body, a GOV, and the office, a POSITION: all three sets annotate the two apart
 (People's Daily the body alone), while our mentions keep the post whole, as bulletins write it and
 issue 5 asks (市人大常委会主任); the body is the organization of the post's roles.
@@ -162,7 +162,9 @@ def read(fmt: str, path: Path, carve: bool | None = None) -> list[Sentence]:
 def ours(text: str) -> list[Span]:
     """This project: the pipeline's tokens, then `transforms.entities.extract`; a post that names its
     body is scored as the body and the office (see the label mapping above)."""
-    from transforms import entities, gazetteer, tokens
+    from transforms import entities
+    from transforms.entities.posts import body_of_post
+    from transforms.segment import tokens
 
     sentences = [(0, 0, len(text))]
     found = entities.extract(text, sentences, tokens.tokenize(text, sentences), ISSUE_DATE).mentions.data
@@ -170,7 +172,7 @@ def ours(text: str) -> list[Span]:
     for start, end, label in zip(
         found.get("start", []), found.get("end", []), found.get("label", []), strict=True
     ):
-        body = gazetteer.body_of_post(text[start:end]) if label == "POSITION" else None
+        body = body_of_post(text[start:end]) if label == "POSITION" else None
         if body is None:
             spans.append((start, end, label))
         else:

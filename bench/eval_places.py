@@ -4,7 +4,7 @@
 
 Runs the pipeline over every `--every`-th bulletin of the corpus (xwlb by default) and takes each
 LOC mention that names a county-level division of the gazetteer (`county_level`: 睢阳区, 河南永城;
-`transforms.gazetteer.counties`): a county-level mention. It is normalized
+`transforms.entities.places.counties`): a county-level mention. It is normalized
 when its `normalized` form starts with the full name of a county (河南省商丘市永城市…). Prints the
 counts, the share normalized, the names left as written (most frequent first) and writes `--sample`
 mentions, spread evenly, with their sentence to `--out` for reading by hand.
@@ -18,7 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 from bench.eval_ner import ISSUE_DATE, SHARED
-from transforms import gazetteer, pipeline
+from transforms import pipeline
+from transforms.entities import places
 from transforms.records import FileMeta
 
 
@@ -30,7 +31,7 @@ def county_level(text: str) -> bool:
     >>> [county_level(t) for t in ("河南永城", "睢阳区", "商丘", "鼓楼区", "西湖", "河南", "新疆喀什")]
     [True, True, False, True, False, False, False]
     """
-    names, above = gazetteer.counties(), gazetteer.divisions()
+    names, above = places.counties(), places.divisions()
     if text in above:
         return False
     for length in range(2, min(len(text), 12) + 1):
@@ -65,7 +66,7 @@ def normalized_to_county(normalized: str) -> bool:
 
 
 def _full_names(head: str) -> list[str]:
-    return [full for names in gazetteer.counties().values() for full in names if full.startswith(head)]
+    return [full for names in places.counties().values() for full in names if full.startswith(head)]
 
 
 def county_mentions(corpus: Path, every: int) -> list[dict]:

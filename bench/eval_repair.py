@@ -24,12 +24,12 @@ from collections import Counter
 
 from bench.corrupt import KINDS, SHARED, XWLB, held_out_texts, require_shared
 from tests.corruption import fold_width
-from transforms.decode import decode_bytes
-from transforms.html import extract_html
+from transforms.decode.encoding import decode_bytes
+from transforms.decode.html import extract_html
 from transforms.normalize import normalize_text, to_simplified
 from transforms.records import Repair
-from transforms.repair import repair_text
-from transforms.repair_annotations import strip_annotations
+from transforms.repair.annotations import strip_annotations
+from transforms.repair.passes import repair_text
 
 ARTIFACTS = SHARED / "eval" / "artifacts"
 CCTV = SHARED / "corpora" / "cctv_html" / "dump_htmls"

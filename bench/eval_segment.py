@@ -34,7 +34,7 @@ import opencc
 
 from transforms import dedupe
 from transforms.segment import split_articles, split_sentences, tokenize, tokenize_all
-from transforms.tokens import tagger
+from transforms.segment.tokens import tagger
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpora" / "xwlb_daily" / "news"

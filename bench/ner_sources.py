@@ -11,7 +11,7 @@ The sets annotate different things, so each character gets the *set* of tags its
 - a span of a type we have no label for (CLUENER movie, game, scene; Resume LOC, CONT, EDU, PRO,
   RACE) allows every tag;
 - People's Daily and Resume ORG allow GOV or ORG (they do not tell government bodies apart), except
-  spans that are party or government bodies by the project's lexicon (`gazetteer.is_body`: 市委,
+  spans that are party or government bodies by the project's lexicon (`is_body`: 市委,
   国务院), which are GOV, or the start of a post naming them (市委 + 书记): left free, the model
   called 市委 an ORG, and `transforms.entities` joins a body with the post after it (市委书记).
 - People's Daily 1998 comes from a corpus tagged by part of speech, where abbreviations (中 in 中美,
@@ -35,7 +35,8 @@ from collections import Counter
 import numpy as np
 
 from bench.eval_ner import NER_DATA, Sentence, read_cluener, read_columns
-from transforms import gazetteer, ner_decode
+from transforms.entities import ner_decode
+from transforms.entities.posts import is_body
 
 
 @dataclasses.dataclass
@@ -138,7 +139,7 @@ def allowed_tags(text: str, spans: list[tuple[int, int, str]], source: Source) -
             continue
         labels = source.labels[name]
         surface = text[start:end]
-        if set(labels) == {"GOV", "ORG"} and gazetteer.is_body(surface):
+        if set(labels) == {"GOV", "ORG"} and is_body(surface):
             labels = ("GOV",)
             for boundary in "BI":  # or the start of a post naming it (市委 + 书记)
                 allowed[start:end, tag_column(boundary, "POSITION")] = True

@@ -20,7 +20,8 @@ def model_speed(corpus: Path, limit: int | None = None, rounds: int = 3) -> dict
     """The tagger alone (`transforms.ner`: features, scores, decoding) on the articles the pipeline
     makes of `corpus`: one call per article (`find_spans`) against one call per file
     (`find_spans_all`), best of `rounds` by wall clock; also checks that the two agree."""
-    from transforms import entities, ner, pipeline
+    from transforms import entities, pipeline
+    from transforms.entities import ner
     from transforms.records import FileMeta
 
     trained = ner.model()
@@ -81,7 +82,8 @@ def short_sentences(count: int = 2000, shortest: int = 30, longest: int = 50) ->
 def ours_batch(texts: list[str]) -> list:
     """Our entities of many short texts at once: sentences, tokens, then `entities.extract_all` (the
     tagger runs once over all of them)."""
-    from transforms import entities, sentences, tokens
+    from transforms import entities
+    from transforms.segment import sentences, tokens
 
     found = [sentences.split_sentences(text) for text in texts]
     return entities.extract_all(texts, found, tokens.tokenize_all(texts, found), ISSUE_DATE)

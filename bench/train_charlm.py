@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.corrupt import require_shared, training_texts
-from transforms.repair_charlm import MODEL, ORDER, model_form, write_model
+from transforms.kit.charlm import MODEL, ORDER, model_form, write_model
 
 OUTPUT = Path(__file__).resolve().parents[1] / "transforms" / "resources" / MODEL
 

@@ -33,7 +33,8 @@ import numpy as np
 from bench.build_clusters import OUT as CLUSTERS
 from bench.eval_ner import REPO
 from bench.ner_sources import BREAKS, Source, allowed_tags, sources
-from transforms import ner, ner_decode, tokens
+from transforms.entities import ner, ner_decode
+from transforms.segment import tokens
 
 OUT = REPO / "transforms" / "resources" / "ner_model.npz"
 

@@ -20,9 +20,11 @@ import pyarrow as pa
 
 from flows.warehouse import is_local, month_of
 from transforms.filenames import issue_date_from_path
+from transforms.pipeline import document_date
 
 HASH_CHUNK = 1 << 20
 UNREADABLE = "unreadable:"  # quarantine reason of a file that could not be read
+DOCUMENT_BYTES = 64 * 1024 * 1024  # read to date a file by its content (larger files: by mtime)
 
 
 @dataclass(frozen=True)
@@ -132,13 +134,24 @@ def _stat(path: str) -> dict:
 def _describe(path: str, info: dict, cli_date: dt.date | None) -> Discovered:
     mtime = _mtime(info)
     from_path = issue_date_from_path(path)
+    from_document = None if from_path or info.get("error") else _document_date(path)
     if from_path:
         issue_date, source = from_path, "path"
+    elif from_document:
+        issue_date, source = from_document, "document"
     elif cli_date:
         issue_date, source = cli_date, "cli"
     else:
         issue_date, source = (mtime or dt.datetime.now(dt.UTC)).date(), "mtime"
     return Discovered(path, int(info.get("size") or 0), mtime, issue_date, source, info.get("error"))
+
+
+def _document_date(path: str) -> dt.date | None:
+    """The date a file without a date in its path states about itself (read up to DOCUMENT_BYTES)."""
+    try:
+        return document_date(read_bytes(path, DOCUMENT_BYTES), path)
+    except OSError:
+        return None
 
 
 def _mtime(info: dict) -> dt.datetime | None:

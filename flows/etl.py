@@ -49,12 +49,14 @@ class UnitSummary:
     persons: Counter = field(default_factory=Counter)
     documents: Counter = field(default_factory=Counter)
     quarantined: list[tuple[str, str]] = field(default_factory=list)
+    mtime_dated: list[str] = field(default_factory=list)
 
     def add(self, other: UnitSummary) -> None:
         self.months += other.months
         self.files += other.files
         self.bytes += other.bytes
         self.quarantined += other.quarantined
+        self.mtime_dated += other.mtime_dated
         for name in ("statuses", "rows", "seconds", "persons", "documents"):
             getattr(self, name).update(getattr(other, name))
 
@@ -107,12 +109,15 @@ def _write_unit(job: UnitJob, wh: Warehouse, run_id: str, max_file_bytes: int) -
     summary.rows["files"] += files.num_rows
     summary.seconds["write"] += time.perf_counter() - began
     by_path: dict[str, set[str]] = {}
-    for status, path, member, error in zip(
-        *(files.column(c).to_pylist() for c in ("status", "path", "member", "error")), strict=True
+    for status, path, member, error, dated_by in zip(
+        *(files.column(c).to_pylist() for c in ("status", "path", "member", "error", "issue_date_source")),
+        strict=True,
     ):
         by_path.setdefault(path, set()).add(status)
         if status == "quarantined":
             summary.quarantined.append((f"{path}!{member}" if member else path, error))
+        if dated_by == "mtime" and status == "ok":
+            summary.mtime_dated.append(f"{path}!{member}" if member else path)
     # Accounting is per discovered file: an archive counts once, as its best member fared.
     for statuses in by_path.values():
         summary.statuses[next(s for s in STATUSES if s in statuses)] += 1

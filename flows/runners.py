@@ -101,6 +101,8 @@ def describe(summary: RunSummary) -> str:
         lines.append("nothing new to process: no transform work done")
     for path, reason in totals.quarantined:
         lines.append(f"quarantined: {path}: {reason}")
+    for path in totals.mtime_dated:
+        lines.append(f"DATED BY MODIFICATION TIME (no date in its path or content; pass --date): {path}")
     wh = Warehouse(summary.warehouse)
     lines.append(f"tables under {summary.warehouse}:")
     for table in TABLES:

@@ -19,7 +19,7 @@ from itertools import pairwise
 import opencc
 from pypinyin import Style, pinyin
 
-from transforms.repair_codec import decode_cp936
+from transforms.kit.gbk import decode_cp936
 
 
 def _is_han(char: str) -> bool:

@@ -41,6 +41,23 @@ def test_issue_date_comes_from_path_then_cli_then_mtime(tmp_path: Path) -> None:
     assert (with_cli["undated.txt"].issue_date_source, with_cli["a.txt"].issue_date_source) == ("cli", "path")
 
 
+def test_a_file_without_a_date_in_its_path_is_dated_by_its_content(tmp_path: Path) -> None:
+    story = "会议在北京召开，会议强调要抓好今年各项重点工作的落实，推动经济发展。"
+    (tmp_path / "meeting.txt").write_text(f"发布时间：2011-09-26 发布人：办公室\n\n{story}")
+    (tmp_path / "feed.xml").write_text(
+        "<rss><channel><title>简报</title><pubDate>Thu, 17 Jun 2021 15:20:57 +0800</pubDate>"
+        "<item><title>出征！</title></item></channel></rss>"
+    )
+    (tmp_path / "2024-01-05.txt").write_text(f"发布时间：2011-09-26\n\n{story}")
+    found = {Path(f.path).name: f for f in discover.list_inputs([str(tmp_path)], dt.date(2020, 1, 1))}
+    dated = {name: (f.issue_date, f.issue_date_source) for name, f in found.items()}
+    assert dated == {
+        "meeting.txt": (dt.date(2011, 9, 26), "document"),
+        "feed.xml": (dt.date(2021, 6, 17), "document"),
+        "2024-01-05.txt": (dt.date(2024, 1, 5), "path"),
+    }
+
+
 def test_hidden_files_are_skipped_and_outside_symlinks_are_not_followed(tmp_path: Path) -> None:
     root, outside = tmp_path / "in", tmp_path / "secret.txt"
     root.mkdir()

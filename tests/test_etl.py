@@ -104,6 +104,19 @@ def _cli(*args: str) -> int:
 
 @pytest.mark.usefixtures("prefect_harness")
 class TestFlows:
+    def test_a_file_dated_by_its_modification_time_is_named_in_the_summary(
+        self, tmp_path: Path, capsys
+    ) -> None:
+        inputs = tmp_path / "raw"
+        inputs.mkdir()
+        shutil.copy(SEED, inputs / "undated.txt")
+        assert _cli("run", "--input", str(inputs), "--warehouse", str(tmp_path / "wh")) == 0
+        assert f"DATED BY MODIFICATION TIME (no date in its path or content; pass --date): {inputs}" in (
+            capsys.readouterr().out
+        )
+        [row] = Warehouse(str(tmp_path / "wh")).read_table("files").to_pylist()
+        assert row["issue_date_source"] == "mtime"
+
     def test_incremental_twice_then_backfill_changes_no_byte(
         self, tmp_path: Path, seed_inputs: Path, capsys
     ) -> None:

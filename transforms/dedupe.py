@@ -175,14 +175,7 @@ def first_occurrences(
         if settled is not None and article_id in settled:
             first = settled[article_id]
         else:
-            candidates = sorted(
-                {
-                    earlier
-                    for bucket, band in zip(buckets, bands, strict=True)
-                    for earlier in bucket.get(band, ())
-                }
-            )
-            match = next((c for c in candidates if np.mean(signatures[c] == values) >= threshold), None)
+            match = _first_match(buckets, bands, signatures, values, threshold)
             first = None if match is None else groups.get(article_ids[match], article_ids[match])
         if first is not None:
             groups[article_id] = first
@@ -193,6 +186,20 @@ def first_occurrences(
         bands_of.append(bands)
         signatures.append(values)
     return groups
+
+
+def _first_match(
+    buckets: list[defaultdict[bytes, deque[int]]],
+    bands: list[bytes],
+    signatures: list[np.ndarray],
+    values: np.ndarray,
+    threshold: float,
+) -> int | None:
+    """The earliest article sharing a band with a signature whose estimated similarity reaches `threshold`."""
+    candidates = sorted(
+        {earlier for bucket, band in zip(buckets, bands, strict=True) for earlier in bucket.get(band, ())}
+    )
+    return next((c for c in candidates if np.mean(signatures[c] == values) >= threshold), None)
 
 
 def _forget(buckets: list[defaultdict[bytes, deque[int]]], bands: list[bytes]) -> None:

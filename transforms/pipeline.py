@@ -19,13 +19,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import accumulate
-from pathlib import PurePosixPath
 from typing import NamedTuple
 
-from transforms import dates, decode, entities, html, normalize, repair, segment
+from transforms import decode, entities, normalize, repair, segment
+from transforms.decode import formats
 from transforms.dedupe import minhash_all
-from transforms.records import Columns, FileMeta, Quarantined, Repair
+from transforms.entities import dates
+from transforms.normalize import lines
+from transforms.records import Columns, Document, FileMeta, Quarantined, Repair
 from transforms.schema import CONTENT_TABLES
+from transforms.segment.articles import ArticleSpan, is_contents
 
 _WORD = re.compile(r"[^\W_]")
 STAGES = ("decode", "repair", "normalize", "segment", "tokens", "entities", "dedupe")
@@ -70,14 +73,14 @@ def article_id_of(file_id: str, seq: int) -> str:
 def process_file(raw: bytes, meta: FileMeta) -> FileRows:
     """Rows for every table from the bytes of one file (one `files` row per archive member)."""
     rows = FileRows()
-    kind = decode.sniff_format(meta.member or meta.path, raw)
+    kind = formats.detect_format(meta.member or meta.path, raw)
     if kind in ("gzip", "zip"):
         for name, member in decode.archive_members(raw, kind, meta.path):
             member_meta = replace(meta, member=name)
             if isinstance(member, Quarantined):
                 quarantine(rows, member_meta, file_id_of(b""), 0, str(member))
             else:
-                _process_document(rows, member, member_meta, decode.sniff_format(name, member))
+                _process_document(rows, member, member_meta, formats.detect_format(name, member))
         return rows
     _process_document(rows, raw, meta, kind)
     return rows
@@ -85,54 +88,123 @@ def process_file(raw: bytes, meta: FileMeta) -> FileRows:
 
 def _process_document(rows: FileRows, raw: bytes, meta: FileMeta, kind: str) -> None:
     try:
-        if kind == "unsupported":
-            suffix = PurePosixPath(meta.member or meta.path).suffix
-            raise Quarantined(f"unsupported file type: {suffix or 'no extension'}: not a bulletin")
-        with rows.timed("decode"):
-            decoded = decode.decode_bytes(raw)
-            title_hint, text = html.extract_html(decoded.text) if kind == "html" else (None, decoded.text)
-        with rows.timed("repair"):
-            repaired = repair.repair_text(text)
-        with rows.timed("normalize"):
-            normalized = normalize.normalize_text(repaired.text)
-            stripped = normalize.strip_boilerplate(normalized.text)
-            simplified = normalize.to_simplified(stripped.text)
-        with rows.timed("segment"):
-            bulletin = segment.split_articles(simplified)
-        if not any(_has_words(simplified[a.start : a.end]) for a in bulletin.articles):
-            raise Quarantined("no article text left after removing boilerplate")
+        reading = read_articles(raw, meta, kind, rows)
     except Quarantined as reason:
         quarantine(rows, meta, file_id_of(raw), len(raw), str(reason), kind)
         return
-    steps = (repaired.repairs, normalized.repairs, stripped.repairs)
-    positions = final_positions(steps)
+    _add_articles(rows, reading.articles, meta, reading.file_id)
+    rows.tables["files"].extend(
+        **_file_columns(meta, reading.file_id, len(raw), "ok", None, kind),
+        encoding=[reading.encoding],
+        encoding_evidence=[reading.evidence],
+        repairs=[[_repair_record(r) for r in reading.repairs]],
+        articles=[len(reading.articles)],
+    )
+
+
+def document_date(raw: bytes, name: str) -> dt.date | None:
+    r"""The date a file states about itself, for its issue date when its path names none: a feed's or
+    digest's date, a page's or report's, else the date of a byline or headnote line of its single
+    document (发布时间：2011-09-26). None when it states none or cannot be read.
+
+    >>> story = "会议在北京召开，会议强调要抓好今年各项重点工作的落实。"
+    >>> document_date(f"发布时间：2011-09-26\n\n{story}".encode(), "a.txt")
+    datetime.date(2011, 9, 26)
+    """
+    try:
+        kind = formats.detect_format(name, raw)
+        if kind in ("gzip", "zip"):
+            return None
+        read = formats.read_documents(raw, name, kind)
+    except Quarantined:
+        return None
+    if read.date or len(read.documents) != 1:
+        return read.date
+    text = normalize.normalize_text(read.documents[0].text).text
+    return lines.clean_document(text).facts.date
+
+
+class Reading(NamedTuple):
+    """A file read as far as its articles: how it was decoded, its articles, every repair (the
+    offsets of each document's repairs refer to that document's text)."""
+
+    file_id: str
+    encoding: str
+    evidence: str
+    articles: list[_Article]
+    repairs: list[Repair]
+
+
+def read_articles(raw: bytes, meta: FileMeta, kind: str, rows: FileRows | None = None) -> Reading:
+    """Decode → documents → repair → normalize → boilerplate → articles of one file (what
+    `process_file` does before the sentences); raises `Quarantined`. Stage seconds go to `rows`."""
+    rows = rows or FileRows()
+    with rows.timed("decode"):
+        read = formats.read_documents(raw, meta.member or meta.path, kind)
+    if not read.documents:
+        raise Quarantined("no story: a list or index page (headlines and links only)")
     file_id = file_id_of(raw)
-    kept = []
-    for span in bulletin.articles:
+    articles: list[_Article] = []
+    repairs: list[Repair] = []
+    for document in read.documents:
+        found, logged = _document_articles(document, meta.issue_date, rows)
+        articles += [
+            a._replace(article_id=article_id_of(file_id, len(articles) + i)) for i, a in enumerate(found)
+        ]
+        repairs += logged
+    if not any(_has_words(a.body) for a in articles):
+        raise Quarantined("no article text left after removing boilerplate")
+    return Reading(file_id, read.encoding, read.evidence, articles, repairs)
+
+
+def _spans(document: Document, text: str) -> list[ArticleSpan]:
+    """The stories of a document's text: split, or the whole text as one story, or none when the
+    text is only a table of contents (a programme page listing its stories)."""
+    if document.stories:
+        return segment.split_articles(text, document.loose).articles
+    if is_contents(text):
+        return []
+    return [ArticleSpan(None, None, None, 0, len(text), 0)]
+
+
+def _document_articles(
+    document: Document, issue_date: dt.date, rows: FileRows
+) -> tuple[list[_Article], list[Repair]]:
+    """The articles of one document and the repairs made to its text."""
+    with rows.timed("repair"):
+        repaired = repair.repair_text(document.text)
+    with rows.timed("normalize"):
+        normalized = normalize.normalize_text(repaired.text)
+        stripped = normalize.strip_boilerplate(normalized.text)
+        cleaned = lines.clean_document(stripped.text)
+        simplified = normalize.to_simplified(cleaned.text)
+    with rows.timed("segment"):
+        spans = _spans(document, simplified)
+    steps = (repaired.repairs, normalized.repairs, stripped.repairs, cleaned.repairs)
+    positions = final_positions(steps)
+    anchor = document.date or cleaned.facts.date or issue_date
+    source = cleaned.facts.source or stripped.source or document.source
+    found = []
+    for span in spans:
         body = simplified[span.start : span.end]
-        title = span.title or (title_hint if len(bulletin.articles) == 1 else None)
+        title = document.title if document.title and len(spans) == 1 else span.title
         if not _has_words(body) and not _has_words(title or ""):
             continue
-        kept.append(
+        dateline = dates.resolve_date(span.dateline, anchor) if span.dateline else None
+        found.append(
             _Article(
-                article_id_of(file_id, len(kept)),
+                "",
                 body,
-                stripped.text[span.start : span.end],
-                title,
-                span.source or stripped.source,
-                dates.resolve_date(span.dateline, meta.issue_date) if span.dateline else None,
+                cleaned.text[span.start : span.end],
+                normalize.to_simplified(title) if title else None,
+                span.source or source,
+                dateline or document.date or cleaned.facts.date,
                 bisect_left(positions, span.end) - bisect_left(positions, span.start),
+                cleaned.facts.author or document.author,
+                document.link,
             )
         )
-    _add_articles(rows, kept, meta, file_id)
-    repairs = [r for step in steps for r in step]
-    rows.tables["files"].extend(
-        **_file_columns(meta, file_id, len(raw), "ok", None, kind),
-        encoding=[decoded.encoding],
-        encoding_evidence=[decoded.evidence],
-        repairs=[[_repair_record(r) for r in repairs]],
-        articles=[len(kept)],
-    )
+    return found, [r for step in steps for r in step]
 
 
 class _Article(NamedTuple):
@@ -145,6 +217,8 @@ class _Article(NamedTuple):
     source: str | None
     dateline: dt.date | None
     repairs: int
+    author: str | None = None
+    link: str | None = None
 
 
 def _add_articles(rows: FileRows, articles: list[_Article], meta: FileMeta, file_id: str) -> None:
@@ -155,7 +229,8 @@ def _add_articles(rows: FileRows, articles: list[_Article], meta: FileMeta, file
     with rows.timed("tokens"):
         tokens = segment.tokenize_all(bodies, sentences)
     with rows.timed("entities"):
-        found = entities.extract_all(bodies, sentences, tokens, meta.issue_date)
+        anchors = [a.dateline or meta.issue_date for a in articles]
+        found = entities.extract_all(bodies, sentences, tokens, anchors)
     with rows.timed("dedupe"):
         signatures = minhash_all(bodies)
     rows.tables["articles"].extend(
@@ -166,6 +241,8 @@ def _add_articles(rows: FileRows, articles: list[_Article], meta: FileMeta, file
         source=[a.source for a in articles],
         title=[a.title for a in articles],
         dateline=[a.dateline for a in articles],
+        author=[a.author for a in articles],
+        link=[a.link for a in articles],
         text=bodies,
         text_original=[a.original for a in articles],
         repairs=[a.repairs for a in articles],

@@ -37,6 +37,27 @@ class Decoded:
     evidence: str
 
 
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What a format decoder reads out of a file: a text and what the file says about it.
+
+    `stories` says whether the text may hold several stories (a bulletin, a report: it is split into
+    articles) or is one story (a feed item, a record, a page's article); `loose` whether a title-like
+    line alone may start a story there (plain-text bulletins; not in a report's subheads). `title`,
+    `date`, `source`,
+    `author` and `link` are the document's own (a feed item's title and pubDate, a record's url).
+    """
+
+    text: str
+    title: str | None = None
+    date: dt.date | None = None
+    source: str | None = None
+    author: str | None = None
+    link: str | None = None
+    stories: bool = True
+    loose: bool = True
+
+
 class Quarantined(ValueError):
     """Raised by a transform when a file cannot be processed; the message is the reason recorded."""
 

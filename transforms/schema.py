@@ -59,15 +59,30 @@ FILES = _table(
     _field("size", pa.int64(), "Size in bytes.", False),
     _field("mtime", pa.timestamp("us", tz="UTC"), "Modification time of the file when discovered."),
     _field("issue_date", DATE, "Issue date of the bulletin.", False),
-    _field("issue_date_source", _CATEGORY, "Where issue_date came from: path, cli or mtime.", False),
+    _field(
+        "issue_date_source",
+        _CATEGORY,
+        "Where issue_date came from: path, document (the date the file states about itself), cli, or"
+        " mtime (its modification time: no date found anywhere, check it).",
+        False,
+    ),
     _field("status", _CATEGORY, "ok, duplicate (same bytes as another file), quarantined or missing.", False),
     _field("error", pa.string(), "Why the file was quarantined; null otherwise."),
     _field("duplicate_of", pa.string(), "file_id of the first file with the same bytes, for duplicates."),
-    _field("format", _CATEGORY, "Input format detected: text, markdown or html."),
+    _field(
+        "format",
+        _CATEGORY,
+        "Format detected from the bytes: text, markdown, html, feed, json, dump, lines (one"
+        " label<TAB>text record per line), docx, pdf, eml or mhtml.",
+    ),
     _field("encoding", _CATEGORY, "Encoding the bytes were decoded with."),
     _field("encoding_evidence", pa.string(), "Why that encoding was chosen (BOM, strict decode, detector)."),
     _field(
-        "repairs", pa.list_(_REPAIR), "Every repair applied to the file's text: kind, offset, before, after."
+        "repairs",
+        pa.list_(_REPAIR),
+        "Every repair and boilerplate removal (boilerplate:<kind>) applied to the file's text: kind,"
+        " offset (into the text of the document it was made in: the file, a feed item, a record),"
+        " before, after.",
     ),
     _field("articles", pa.int32(), "Number of articles found in the file.", False),
     _field("run_id", pa.string(), "Run that last changed this row (runs.run_id).", False),
@@ -79,7 +94,14 @@ ARTICLES = _table(
     _field("seq", pa.int32(), "Position of the article in its file, from 0.", False),
     _field("source", pa.string(), "Publisher named by the bulletin (e.g. 河南手机报), if any."),
     _field("title", pa.string(), "Headline, normalized and Simplified."),
-    _field("dateline", DATE, "Date stated in the article's dateline, if any."),
+    _field(
+        "dateline",
+        DATE,
+        "The story's own date: its feed item's or record's date, its page's or byline's date"
+        " (发布时间), else the date of its dateline (新华社北京12月10日电); null when it states none.",
+    ),
+    _field("author", pa.string(), "Author or reporter the byline names (作者：, 记者), if any."),
+    _field("link", pa.string(), "Address of the story as its source gives it (feed item link, record url)."),
     _field(
         "text", pa.string(), "Body text: repaired, normalized, Simplified. All offsets point into it.", False
     ),
