@@ -2,7 +2,7 @@
 `Article` (`transforms.entities.components`)."""
 
 from transforms.entities.article import Article, Label, Mention, Span
-from transforms.entities.components import COMPONENTS, Entities, extract, extract_all
+from transforms.entities.components import COMPONENTS, Entities, extract, extract_all, extract_texts
 from transforms.entities.spans import model_tokens
 
 __all__ = [
@@ -14,5 +14,6 @@ __all__ = [
     "Span",
     "extract",
     "extract_all",
+    "extract_texts",
     "model_tokens",
 ]

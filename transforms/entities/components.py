@@ -35,7 +35,8 @@ from transforms.entities import (
 )
 from transforms.entities.article import Article, Words, claim_candidates
 from transforms.records import Columns
-from transforms.segment.sentences import Sentence
+from transforms.segment.sentences import Sentence, split_sentences
+from transforms.segment.tokens import tokenize_all
 
 COMPONENTS: tuple[Callable[[Article], None], ...] = (
     spans.tagged,
@@ -102,6 +103,18 @@ def _found(article: Article, components: Sequence[Callable[[Article], None]]) ->
     for component in components:
         component(article)
     return Entities(article.mention_columns(), article.roles)
+
+
+def extract_texts(texts: list[str], issue_date: dt.date) -> list[Entities]:
+    """Entities of many short texts at once (headlines, digest items, feed titles): each cut into
+    sentences and words, then `extract_all`, so that the tagger runs once over all of them.
+
+    >>> found = extract_texts(["市委书记李国胜讲话。", "市长摆向阳主持。"], dt.date(2021, 10, 9))
+    >>> [article.roles.data.get("person") for article in found]
+    [['李国胜'], ['摆向阳']]
+    """
+    split = [split_sentences(text) for text in texts]
+    return extract_all(texts, split, tokenize_all(texts, split), issue_date)
 
 
 def extract_all(
